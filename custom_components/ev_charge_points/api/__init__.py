@@ -1,0 +1,1 @@
+"""Home Assistant independent async clients, one package per brand."""

@@ -1,0 +1,1 @@
+"""Local simulators of the charge-point servers, one package per brand."""
