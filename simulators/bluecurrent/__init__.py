@@ -1,0 +1,75 @@
+"""A local simulator of the Blue Current cloud websocket server.
+
+It speaks the protocol of /work/shared/protocols/bluecurrent.md (the "doc" below) on real loopback
+sockets: `/haserver` (HA, one-shot and long-lived), `/appserver/2.0` (app login), and `/control`
+(a JSON control channel for other processes). It imports nothing from `custom_components`.
+
+Where the doc says (unknown) or (inferred), the behaviour is a `SimulatorOptions` field. Defaults:
+
+- `request_limit=None`: the daily budget is (unknown, §5.1); None means unlimited. Every command
+  frame counts (one-shots, HELLO, malformed frames); the count resets at 00:00 Europe/Amsterdam
+  on the SimClock. Over budget: upgrades get 403 + `x-websocket-reject-reason: Request limit
+  reached`; a command on a socket that has not sent HELLO gets ERROR 42; and every HELLO'd socket
+  is closed with 4001.
+- `smart_charging_replies="status"`: the replies to SET_DELAYED_CHARGING & co are (unknown, §2.1);
+  "status" sends RECEIVED_<CMD> + STATUS_<CMD> like the settings, "none" sends nothing.
+- `pnc_card_key="both"`: the P&C card key is (unknown, §3.4); "both" sends `plug_and_charge_card`
+  and `plug_and_charge_charge_card` in CHARGE_POINTS and CH_SETTINGS.
+- `stale_start_datetime=False`: the 2022 quirk (§3.3) where the first push after a session start
+  carries the previous session's `start_datetime`; off by default.
+- `reject_second_connection=False`: "Already connected" (§5.1). When on, any upgrade from an IP
+  that already has a HELLO'd socket is refused (one-shots included: the HA config flow shows
+  already_connected on validation), status `already_connected_status=403`.
+- `result_delay=0.05` s (wall time) between RECEIVED_ and STATUS_ of settings and actions.
+- `status_push_interval=10.0` / `grid_push_interval=30.0` simulated seconds: the periodic CH_STATUS
+  push while a session runs and the GRID_CURRENT push; the real intervals are (unknown).
+  CH_STATUS is also pushed at once on every change of activity, vehicle status, session start or
+  stop, offline_since or the max currents.
+- `foreign_evse_error=(2, "Not authorized")`: the answer to an evse of another account or an
+  unknown evse; the code of the app's "forbidden" is (unknown, §3.7).
+- `pushes_require_charge_points=True`: CH_STATUS/CH_SETTINGS pushes for an evse start only after
+  the socket received a CHARGE_POINTS listing it (§8 #7: HA crashes on an unknown evse).
+- `push_settings_on_change=False`: a CH_SETTINGS push after a setting change is (inferred, §3.1).
+- `pnc_card_received_ack=False`: SET_PLUG_AND_CHARGE_CHARGE_CARD gets only STATUS_
+  (§3.7 lists no ack for it).
+- `clear_reply_schedule_id=True`: POST_CLEAR_OVERRIDE_CURRENT's reply is (unknown, §3.8); it is
+  `{"success": bool, "error": str, "schedule_id": str}` (an unknown id gives success false).
+- `invalid_token_error=""`: the `error` text of a failed STATUS_API_TOKEN (the doc's example).
+- `realtime=False`: when True, a background task advances the clock with wall time.
+- `control_channel=True`: serve `/control`.
+
+Other choices where the doc is silent (not options):
+- One auth token per account, stable across validations; `revoke_token` removes it.
+- Replies on one socket keep the order of the commands; STATUS_ follows after `result_delay`.
+- A frame that is not a JSON object with a string `command`, or has an unusable field, gets
+  ERROR 9 "Unknown error". An unknown command gets ERROR 0, a missing/unknown auth token ERROR 1
+  (checked before the command name). POST_EDIT of an unknown schedule gets ERROR 9.
+- Activities: offline > error > unavailable (SET_INOPERATIVE, which also ends a session) >
+  charging/delayed (session) > available. START_SESSION fails with STATUS_ "REJECTED" for an unknown
+  or invalid card uid, no car, a blocked point or a running session, and "TIMEOUT" while the point
+  is offline (as do the other actions). Delayed charging holds a session inside its window
+  (start_time..end_time local, "Delay from/to" per the HACS README; default window: all day) until
+  OVERRIDE_DELAYED_CHARGING_TIMEOUT; smart charging caps the current at smartcharging_max_usage
+  until OVERRIDE_CHARGING_PROFILES. Override-current schedules cap the current while their window
+  is open.
+- VALIDATE_PASSWORD (app) accepts any non-empty password blob for a known login (no SJCL).
+"""
+
+from .clock import SimClock
+from .faults import Faults
+from .physics import SimChargePoint, SimGrid
+from .scenario import ChargePointSpec, Scenario
+from .server import BlueCurrentSimulator, OverrideSchedule, ReceivedCommand, SimulatorOptions
+
+__all__ = [
+    "BlueCurrentSimulator",
+    "ChargePointSpec",
+    "Faults",
+    "OverrideSchedule",
+    "ReceivedCommand",
+    "Scenario",
+    "SimChargePoint",
+    "SimClock",
+    "SimGrid",
+    "SimulatorOptions",
+]
