@@ -1,0 +1,808 @@
+"""Push coordinator for one Blue Current account (one config entry).
+
+One websocket carries every charge point of the account. The coordinator keeps it open in an
+entry background task, reconnects with capped exponential backoff and full jitter, and turns
+the client's typed messages into the brand-neutral model in `model.py`.
+
+A push for one charge point (or grid) only wakes the entities that registered for that key
+with `async_add_key_listener`; connection-state changes wake everybody.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import (
+    async_call_later,
+    async_track_point_in_utc_time,
+    async_track_time_interval,
+)
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api.bluecurrent import (
+    BlueCurrentAlreadyConnectedError,
+    BlueCurrentClient,
+    BlueCurrentCommandRejectedError,
+    BlueCurrentCommandTimeoutError,
+    BlueCurrentConnectionError,
+    BlueCurrentError,
+    BlueCurrentInvalidTokenError,
+    BlueCurrentNoActiveSessionError,
+    BlueCurrentRequestLimitError,
+    ChargePoint,
+    ChargePoints,
+    ChargePointSettings,
+    ChargePointStatus,
+    GridCurrent,
+    GridStatus,
+    SettingResult,
+    next_reset,
+)
+from .api.bluecurrent.const import SETTING_LINKED_CHARGE_CARDS_ONLY, SETTING_PLUG_AND_CHARGE
+from .const import (
+    CHARGE_POINTS_REFRESH_INTERVAL,
+    DOMAIN,
+    ISSUE_REQUEST_LIMIT,
+    LOGGER,
+    MANUFACTURER_BLUE_CURRENT,
+    RECONNECT_BASE_DELAY,
+    RECONNECT_MAX_DELAY,
+    SETUP_TIMEOUT,
+    UNAVAILABLE_GRACE_PERIOD,
+)
+from .model import AccountData, ChargePointData, ChargerActivity, GridData, VehicleState
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from datetime import datetime
+
+    from .api.bluecurrent.models import Activity, BlueCurrentMessage
+
+type EVChargePointsConfigEntry = ConfigEntry[BlueCurrentRuntimeData]
+
+
+@dataclass
+class BlueCurrentRuntimeData:
+    """What a loaded entry keeps in `entry.runtime_data`."""
+
+    client: BlueCurrentClient
+    coordinator: BlueCurrentCoordinator
+
+
+def backoff_delay(
+    attempt: int,
+    *,
+    base: float = RECONNECT_BASE_DELAY,
+    cap: float = RECONNECT_MAX_DELAY,
+    uniform: Callable[[float, float], float] = random.uniform,
+) -> float:
+    """Delay before reconnect `attempt` (0-based): full jitter over min(cap, base * 2**attempt).
+
+    Full jitter spreads the reconnects of many installations after a server outage
+    instead of letting them arrive in lockstep.
+    """
+    ceiling = min(cap, base * 2 ** min(attempt, 32))
+    return uniform(0.0, ceiling)
+
+
+def format_reset_time(reset_at: datetime) -> str:
+    """The limit reset as "HH:MM" in Home Assistant's time zone."""
+    return dt_util.as_local(reset_at).strftime("%H:%M")
+
+
+@dataclass(slots=True)
+class _PointState:
+    """Everything the client told us about one charge point, latest value wins."""
+
+    info: ChargePoint
+    status: ChargePointStatus | None = None
+    activity: Activity | None = None
+    plug_and_charge: bool | None = None
+    linked_charge_cards_only: bool | None = None
+    smart_charging: bool | None = None
+
+    def apply_info(self, info: ChargePoint) -> None:
+        """Take the account's view of the point (CHARGE_POINTS)."""
+        self.info = info
+        if info.activity is not None:
+            self.activity = info.activity
+        if info.plug_and_charge.value is not None:
+            self.plug_and_charge = info.plug_and_charge.value
+        if (linked := info.linked_charge_cards_only) is not None:
+            self.linked_charge_cards_only = linked
+        self.smart_charging = info.smart_charging
+
+    def apply_status(self, status: ChargePointStatus) -> None:
+        """Merge a CH_STATUS; keys the frame did not carry keep their value."""
+        if "activity" in status.present:
+            self.activity = status.activity
+        self.status = status.merged_onto(self.status)
+
+    def apply_settings(self, settings: ChargePointSettings) -> None:
+        """Merge a CH_SETTINGS."""
+        if "plug_and_charge" in settings.present and settings.plug_and_charge.value is not None:
+            self.plug_and_charge = settings.plug_and_charge.value
+        if "public_charging" in settings.present:
+            linked = settings.linked_charge_cards_only
+            if linked is not None:
+                self.linked_charge_cards_only = linked
+        if "smart_charging" in settings.present and settings.smart_charging is not None:
+            self.smart_charging = settings.smart_charging
+
+    def apply_setting_result(self, result: SettingResult) -> None:
+        """Take a setting the server confirmed."""
+        if result.setting == SETTING_PLUG_AND_CHARGE:
+            self.plug_and_charge = result.value
+        elif result.setting == SETTING_LINKED_CHARGE_CARDS_ONLY:
+            self.linked_charge_cards_only = result.value
+
+    def to_model(self, grid_id: str | None) -> ChargePointData:
+        """Convert to the brand-neutral model."""
+        info = self.info
+        status = self.status
+        tariff = info.tariff
+        return ChargePointData(
+            id=info.evse_id,
+            name=info.name or info.evse_id,
+            manufacturer=MANUFACTURER_BLUE_CURRENT,
+            model=info.model_type,
+            grid_id=grid_id,
+            activity=ChargerActivity(self.activity.value) if self.activity else None,
+            vehicle_state=(
+                VehicleState(status.vehicle_status.value)
+                if status is not None and status.vehicle_status is not None
+                else None
+            ),
+            voltage=status.voltages if status else (None, None, None),
+            current=status.currents if status else (None, None, None),
+            session_energy=status.session_energy_kwh if status else None,
+            session_cost=status.total_cost if status else None,
+            currency=tariff.currency if tariff else None,
+            max_usage=status.max_usage if status else None,
+            smart_charging_max_usage=status.smart_charging_max_usage if status else None,
+            max_offline=status.max_offline if status else None,
+            session_start=status.session_start if status else None,
+            session_stop=status.session_stop if status else None,
+            offline_since=status.offline_since if status else None,
+            plug_and_charge=self.plug_and_charge,
+            linked_charge_cards_only=self.linked_charge_cards_only,
+            smart_charging=self.smart_charging,
+            delayed_charging=info.delayed_charging.value,
+            price_based_charging=info.price_based_charging.value,
+            tariff_price=tariff.price_in_vat if tariff else None,
+        )
+
+
+def _grid_model(grid: GridStatus) -> GridData:
+    return GridData(
+        id=grid.grid_id,
+        current=grid.currents,
+        max_installed=grid.max_installed,
+        max_reserved=grid.max_reserved,
+    )
+
+
+class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
+    """Keeps one account's websocket open and its data current."""
+
+    config_entry: EVChargePointsConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: EVChargePointsConfigEntry, client: BlueCurrentClient
+    ) -> None:
+        """Prepare; nothing connects until `async_config_entry_first_refresh`."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=None,
+            always_update=False,
+        )
+        self.client = client
+        self.customer_id: str = entry.unique_id or ""
+        self.data = AccountData(charge_points={}, grids={})
+        # `connected` only turns False after the grace period; `link_up` is the raw socket state.
+        self.connected = False
+        self.link_up = False
+        self.limited_until: datetime | None = None
+        self.reconnects = 0
+        self._points: dict[str, _PointState] = {}
+        self._grids: dict[str, GridStatus] = {}
+        self._grid_of: dict[str, str] = {}
+        self._key_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._new_point_listeners: list[Callable[[set[str]], None]] = []
+        self._loop_task: asyncio.Task[None] | None = None
+        self._setup_future: asyncio.Future[None] | None = None
+        self._fetch_lock = asyncio.Lock()
+        self._stopping = False
+        self._cancel_grace: CALLBACK_TYPE | None = None
+        self._unsubscribe: CALLBACK_TYPE | None = None
+        self._cleanup: list[CALLBACK_TYPE] = []
+        self._cancel_rollover: CALLBACK_TYPE | None = None
+        self._delivered_in_session = False
+        self._requests_baseline = 0
+        self._issue_id = f"{ISSUE_REQUEST_LIMIT}_{entry.entry_id}"
+
+    # --- listeners -------------------------------------------------------------------------
+
+    @callback
+    def async_add_key_listener(self, key: str, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update_callback` when the charge point or grid `key` changes.
+
+        Connection-state changes call every key listener as well.
+        """
+        self._key_listeners.setdefault(key, []).append(update_callback)
+
+        @callback
+        def _remove() -> None:
+            listeners = self._key_listeners.get(key)
+            if listeners is None:
+                return
+            with contextlib.suppress(ValueError):
+                listeners.remove(update_callback)
+            if not listeners:
+                del self._key_listeners[key]
+
+        return _remove
+
+    @callback
+    def async_add_new_charge_points_listener(
+        self, new_callback: Callable[[set[str]], None]
+    ) -> CALLBACK_TYPE:
+        """Call `new_callback(evse_ids)` when charge points join the account while running."""
+        self._new_point_listeners.append(new_callback)
+
+        @callback
+        def _remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._new_point_listeners.remove(new_callback)
+
+        return _remove
+
+    @callback
+    def _async_notify_key(self, key: str) -> None:
+        for update_callback in list(self._key_listeners.get(key, ())):
+            update_callback()
+
+    @callback
+    def _async_notify_all(self) -> None:
+        for listeners in list(self._key_listeners.values()):
+            for update_callback in list(listeners):
+                update_callback()
+        self.async_update_listeners()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def async_config_entry_first_refresh(self) -> None:
+        """Start the connection loop and wait for the first complete data set.
+
+        Raises ConfigEntryAuthFailed for a refused token and ConfigEntryNotReady (with a
+        translated reason) for anything else, so Home Assistant retries setup.
+        """
+        self._setup_future = self.hass.loop.create_future()
+        entry = self.config_entry
+        self._unsubscribe = self.client.subscribe(self._async_on_message)
+        # The base class removes this listener in async_shutdown.
+        self._unsub_shutdown = self.hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._async_on_hass_stop
+        )
+        self._loop_task = entry.async_create_background_task(
+            self.hass, self._async_run(), f"{DOMAIN} websocket {entry.entry_id}"
+        )
+        try:
+            async with asyncio.timeout(SETUP_TIMEOUT):
+                await self._setup_future
+        except TimeoutError as err:
+            await self.async_shutdown()
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN, translation_key="setup_timeout"
+            ) from err
+        except BlueCurrentInvalidTokenError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_token"
+            ) from err
+        except BlueCurrentRequestLimitError as err:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="request_limit_reached",
+                translation_placeholders={"reset_time": format_reset_time(err.reset_at)},
+            ) from err
+        except BlueCurrentAlreadyConnectedError as err:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN, translation_key="already_connected"
+            ) from err
+        except Exception as err:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(err) or type(err).__name__},
+            ) from err
+        finally:
+            self._setup_future = None
+        self._requests_baseline = self.client.requests_sent
+        self._cleanup.append(
+            async_track_time_interval(
+                self.hass,
+                self._async_refresh_tick,
+                CHARGE_POINTS_REFRESH_INTERVAL,
+                name=f"{DOMAIN} charge point refresh",
+                cancel_on_shutdown=True,
+            )
+        )
+        self._async_schedule_request_count_rollover()
+
+    async def _async_update_data(self) -> AccountData:
+        """Pushes keep the data current; a manual refresh only reports the link state."""
+        if not self.connected:
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="not_connected")
+        return self.data
+
+    async def async_shutdown(self) -> None:
+        """Stop the loop, close the socket and cancel every timer (idempotent)."""
+        await super().async_shutdown()
+        self._stopping = True
+        while self._cleanup:
+            self._cleanup.pop()()
+        if self._cancel_rollover is not None:
+            self._cancel_rollover()
+            self._cancel_rollover = None
+        if self._cancel_grace is not None:
+            self._cancel_grace()
+            self._cancel_grace = None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if (task := self._loop_task) is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task})
+        await self.client.disconnect()
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+
+    async def _async_on_hass_stop(self, _event: Event) -> None:
+        self._unsub_shutdown = None  # a fired once-listener must not be removed again
+        await self.async_shutdown()
+
+    # --- the connection loop -----------------------------------------------------------------
+
+    @callback
+    def _async_fail_setup(self, err: BaseException) -> bool:
+        """Hand `err` to a setup that is still waiting; True if one was."""
+        if self._setup_future is None or self._setup_future.done():
+            return False
+        self._setup_future.set_exception(err)
+        return True
+
+    async def _async_run(self) -> None:
+        """Connect, listen, and reconnect until unloaded; never ends on a transient error."""
+        attempt = 0
+        while not self._stopping:
+            error: Exception | None = None
+            try:
+                await self._async_session()
+            except Exception as err:  # noqa: BLE001 - whatever breaks the link, the loop goes on
+                error = err
+            if error is not None and self._async_fail_setup(error):
+                return
+            if isinstance(error, BlueCurrentInvalidTokenError):
+                LOGGER.warning(
+                    "Blue Current refused the API token of %s; please reauthenticate",
+                    self.config_entry.title,
+                )
+                self.config_entry.async_start_reauth(self.hass)
+                return
+            if isinstance(error, BlueCurrentRequestLimitError):
+                await self._async_wait_for_limit_reset(error.reset_at)
+                attempt = 0
+                continue
+            if self._stopping or self.hass.is_stopping:
+                return
+            if error is not None:
+                LOGGER.debug("Blue Current connection ended: %s", type(error).__name__)
+            if self._delivered_in_session:
+                attempt = 0  # the link worked: a fresh drop starts the backoff over
+            delay = backoff_delay(attempt)
+            attempt += 1
+            self.reconnects += 1
+            LOGGER.debug("Reconnecting to Blue Current in %.1f s", delay)
+            await self._async_sleep(delay)
+
+    async def _async_session(self) -> None:
+        """Run one connection until it ends; it returns only after disconnect()."""
+        self._delivered_in_session = False
+        await self.client.connect()
+        listener = asyncio.create_task(self.client.listen(), name=f"{DOMAIN} listen")
+        try:
+            try:
+                await self._async_fetch(full=True)
+            except BlueCurrentConnectionError:
+                # The socket went away mid-fetch: the listener knows why (token, limit, close).
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(5):
+                        await asyncio.wait({listener})
+                if (
+                    listener.done()
+                    and not listener.cancelled()
+                    and (reason := listener.exception()) is not None
+                ):
+                    raise reason from None
+                raise
+            self._delivered_in_session = True
+            self._async_set_link_up()
+            await listener
+        finally:
+            await self._async_end_session(listener)
+
+    async def _async_end_session(self, listener: asyncio.Task[None]) -> None:
+        self._async_set_link_down()
+        if not listener.done():
+            await self.client.disconnect()
+            _, pending = await asyncio.wait({listener}, timeout=10)
+            if pending:
+                listener.cancel()
+                await asyncio.wait({listener})
+        else:
+            await self.client.disconnect()
+        if not listener.cancelled():
+            listener.exception()  # retrieved: the loop reports the reason already
+
+    async def _async_sleep(self, seconds: float) -> None:
+        """Sleep on Home Assistant's scheduler (tests drive it with async_fire_time_changed)."""
+        waiter: asyncio.Future[None] = self.hass.loop.create_future()
+
+        @callback
+        def _wake(_now: datetime) -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        cancel = async_call_later(self.hass, seconds, _wake)
+        try:
+            await waiter
+        finally:
+            cancel()
+
+    async def _async_sleep_until(self, when: datetime) -> None:
+        waiter: asyncio.Future[None] = self.hass.loop.create_future()
+
+        @callback
+        def _wake(_now: datetime) -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        cancel = async_track_point_in_utc_time(self.hass, _wake, when)
+        try:
+            await waiter
+        finally:
+            cancel()
+
+    async def _async_wait_for_limit_reset(self, reset_at: datetime) -> None:
+        """Raise the repair issue and send nothing until the daily limit resets."""
+        self.limited_until = reset_at
+        reset_time = format_reset_time(reset_at)
+        LOGGER.warning(
+            "Blue Current's daily request limit is reached; reconnecting after %s", reset_time
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_REQUEST_LIMIT,
+            translation_placeholders={"reset_time": reset_time, "title": self.config_entry.title},
+        )
+        await self._async_sleep_until(reset_at)
+
+    @callback
+    def _async_set_link_up(self) -> None:
+        self.link_up = True
+        self.limited_until = None
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+        if self._cancel_grace is not None:
+            self._cancel_grace()
+            self._cancel_grace = None
+        if self._setup_future is not None and not self._setup_future.done():
+            self._setup_future.set_result(None)
+        if not self.connected:
+            if not self.last_update_success:
+                LOGGER.info("Connection to Blue Current restored")
+            self.connected = True
+            self.last_update_success = True
+            self._async_notify_all()
+
+    @callback
+    def _async_set_link_down(self) -> None:
+        if not self.link_up:
+            return
+        self.link_up = False
+        if self.connected and self._cancel_grace is None and not self._stopping:
+            self._cancel_grace = async_call_later(
+                self.hass, UNAVAILABLE_GRACE_PERIOD, self._async_grace_expired
+            )
+
+    @callback
+    def _async_grace_expired(self, _now: datetime) -> None:
+        self._cancel_grace = None
+        if self.link_up or not self.connected:
+            return
+        LOGGER.info("Connection to Blue Current lost; entities are unavailable until it is back")
+        self.connected = False
+        self.last_update_success = False
+        self._async_notify_all()
+
+    # --- fetching ------------------------------------------------------------------------------
+
+    async def _async_fetch(self, *, full: bool) -> None:
+        """Read the charge point list; then status and grid of every (full) or new point."""
+        async with self._fetch_lock:
+            points = await self.client.get_charge_points()
+            added = self._async_apply_charge_point_list(points)
+            targets = list(self._points) if full else sorted(added)
+            results = await asyncio.gather(
+                *(self.client.get_status(evse_id) for evse_id in targets),
+                *(self.client.get_grid_status(evse_id) for evse_id in targets),
+                return_exceptions=True,
+            )
+            failure: BaseException | None = None
+            for evse_id, result in zip([*targets, *targets], results, strict=True):
+                if isinstance(result, BaseException):
+                    failure = failure or result
+                elif isinstance(result, ChargePointStatus):
+                    self._async_apply_status(result)
+                elif isinstance(result, GridStatus):
+                    self._async_apply_grid(result, evse_id)
+            if failure is not None:
+                raise failure
+            self._async_remove_stale_devices()
+            if added:
+                for new_callback in list(self._new_point_listeners):
+                    new_callback(set(added))
+
+    @callback
+    def _async_apply_charge_point_list(self, points: list[ChargePoint]) -> set[str]:
+        """Add, update and remove charge points; returns the ids that are new."""
+        seen = {point.evse_id for point in points}
+        added: set[str] = set()
+        for point in points:
+            if (state := self._points.get(point.evse_id)) is None:
+                state = _PointState(info=point)
+                self._points[point.evse_id] = state
+                added.add(point.evse_id)
+            state.apply_info(point)
+            self._async_publish_point(point.evse_id)
+        for evse_id in set(self._points) - seen:
+            self._async_remove_point(evse_id)
+        return added
+
+    @callback
+    def _async_remove_point(self, evse_id: str) -> None:
+        LOGGER.debug("Charge point %s left the account", evse_id)
+        del self._points[evse_id]
+        grid_id = self._grid_of.pop(evse_id, None)
+        self.data.charge_points.pop(evse_id, None)
+        self._async_notify_key(evse_id)
+        if grid_id is not None and grid_id not in self._grid_of.values():
+            self._grids.pop(grid_id, None)
+            self.data.grids.pop(grid_id, None)
+            self._async_notify_key(grid_id)
+
+    @callback
+    def _async_remove_stale_devices(self) -> None:
+        """Detach devices of charge points and grids the account no longer has."""
+        device_registry = dr.async_get(self.hass)
+        wanted = set(self._points) | {
+            self.grid_device_identifier(grid_id) for grid_id in self._grids
+        }
+        for device in dr.async_entries_for_config_entry(
+            device_registry, self.config_entry.entry_id
+        ):
+            ours = {ident for domain, ident in device.identifiers if domain == DOMAIN}
+            if ours and not ours & wanted:
+                LOGGER.debug("Removing device %s that left the account", device.name)
+                device_registry.async_update_device(
+                    device.id, remove_config_entry_id=self.config_entry.entry_id
+                )
+
+    def raw_charge_point(self, evse_id: str) -> dict[str, object] | None:
+        """The client's models behind one charge point (for diagnostics)."""
+        if (state := self._points.get(evse_id)) is None:
+            return None
+        return {"info": state.info, "status": state.status}
+
+    def grid_device_identifier(self, grid_id: str) -> str:
+        """Identifier of a grid's device: grid ids are only unique within one account."""
+        return f"{self.customer_id}_{grid_id}"
+
+    @callback
+    def _async_publish_point(self, evse_id: str) -> None:
+        """Rebuild one charge point's model and wake its entities if it changed."""
+        if (state := self._points.get(evse_id)) is None:
+            return
+        model = state.to_model(self._grid_of.get(evse_id))
+        if self.data.charge_points.get(evse_id) == model:
+            return
+        self.data.charge_points[evse_id] = model
+        self._async_notify_key(evse_id)
+
+    @callback
+    def _async_publish_grid(self, grid_id: str) -> None:
+        if (grid := self._grids.get(grid_id)) is None:
+            return
+        model = _grid_model(grid)
+        if self.data.grids.get(grid_id) == model:
+            return
+        self.data.grids[grid_id] = model
+        self._async_notify_key(grid_id)
+
+    @callback
+    def _async_apply_status(self, status: ChargePointStatus) -> None:
+        if (state := self._points.get(status.evse_id)) is None:
+            LOGGER.debug("Ignoring status of unknown charge point %s", status.evse_id)
+            return
+        state.apply_status(status)
+        self._async_publish_point(status.evse_id)
+
+    @callback
+    def _async_apply_grid(self, grid: GridStatus, evse_id: str | None) -> None:
+        evse_id = evse_id or grid.evse_id
+        self._grids[grid.grid_id] = grid
+        self._async_publish_grid(grid.grid_id)
+        if (
+            evse_id is not None
+            and evse_id in self._points
+            and self._grid_of.get(evse_id) != grid.grid_id
+        ):
+            self._grid_of[evse_id] = grid.grid_id
+            self._async_publish_point(evse_id)
+
+    @callback
+    def _async_apply_grid_current(self, message: GridCurrent) -> None:
+        grid_id = message.grid_id
+        if grid_id is None and message.evse_id is not None:
+            grid_id = self._grid_of.get(message.evse_id)
+        if grid_id is None or (grid := self._grids.get(grid_id)) is None:
+            LOGGER.debug("Ignoring grid current of unknown grid")
+            return
+        self._grids[grid_id] = GridStatus(
+            grid_id=grid.grid_id,
+            evse_id=grid.evse_id,
+            currents=message.currents,
+            max_installed=grid.max_installed,
+            max_reserved=grid.max_reserved,
+        )
+        self._async_publish_grid(grid_id)
+
+    @callback
+    def _async_on_message(self, message: BlueCurrentMessage) -> None:
+        """Route one server object to the charge point or grid it concerns."""
+        if isinstance(message, ChargePointStatus):
+            self._async_apply_status(message)
+        elif isinstance(message, GridCurrent):
+            self._async_apply_grid_current(message)
+        elif isinstance(message, GridStatus):
+            self._async_apply_grid(message, None)
+        elif isinstance(message, ChargePointSettings | SettingResult | ChargePoints):
+            self._async_apply_point_update(message)
+
+    @callback
+    def _async_apply_point_update(
+        self, message: ChargePointSettings | SettingResult | ChargePoints
+    ) -> None:
+        """Settings, confirmed settings and list refreshes of points we already know."""
+        if isinstance(message, ChargePoints):
+            # Joins and departures are handled by the fetch that asked for the list.
+            for point in message.charge_points:
+                if (state := self._points.get(point.evse_id)) is not None:
+                    state.apply_info(point)
+                    self._async_publish_point(point.evse_id)
+            return
+        if message.evse_id is None or (state := self._points.get(message.evse_id)) is None:
+            return
+        if isinstance(message, ChargePointSettings):
+            state.apply_settings(message)
+        elif not message.failed:
+            state.apply_setting_result(message)
+        self._async_publish_point(message.evse_id)
+
+    @callback
+    def _async_refresh_tick(self, _now: datetime) -> None:
+        """Re-read the charge point list now and then: points join and leave accounts."""
+        if not self.link_up or self._fetch_lock.locked():
+            return
+        self.config_entry.async_create_background_task(
+            self.hass, self._async_refresh_charge_points(), f"{DOMAIN} charge point refresh"
+        )
+
+    async def _async_refresh_charge_points(self) -> None:
+        try:
+            await self._async_fetch(full=False)
+        except BlueCurrentError as err:
+            # The connection loop deals with a broken link; this was only a periodic read.
+            LOGGER.debug("Refreshing the charge point list failed: %s", type(err).__name__)
+
+    # --- request counter -----------------------------------------------------------------
+
+    @property
+    def requests_today(self) -> int:
+        """Requests sent since the last daily reset (or since setup)."""
+        return self.client.requests_sent - self._requests_baseline
+
+    @callback
+    def _async_schedule_request_count_rollover(self) -> None:
+        @callback
+        def _rollover(_now: datetime) -> None:
+            self._requests_baseline = self.client.requests_sent
+            self._async_schedule_request_count_rollover()
+
+        if self._stopping:
+            return
+        self._cancel_rollover = async_track_point_in_utc_time(
+            self.hass, _rollover, next_reset(dt_util.utcnow())
+        )
+
+    # --- commands --------------------------------------------------------------------------
+
+    async def async_execute[T](
+        self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
+    ) -> T:
+        """Run a client command; every failure becomes a translated HomeAssistantError.
+
+        State is never changed optimistically: the server's confirmation or the next
+        status push updates the entities.
+        """
+        if self.limited_until is not None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="request_limit_reached",
+                translation_placeholders={"reset_time": format_reset_time(self.limited_until)},
+            )
+        if not self.link_up:
+            raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_connected")
+        LOGGER.debug("Sending a command for %s", evse_id or "the account")
+        try:
+            return await command(self.client)
+        except BlueCurrentNoActiveSessionError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="no_active_session"
+            ) from err
+        except BlueCurrentCommandRejectedError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_rejected",
+                translation_placeholders={"reason": err.reason},
+            ) from err
+        except BlueCurrentCommandTimeoutError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="command_timeout"
+            ) from err
+        except BlueCurrentRequestLimitError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="request_limit_reached",
+                translation_placeholders={"reset_time": format_reset_time(err.reset_at)},
+            ) from err
+        except BlueCurrentConnectionError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="not_connected"
+            ) from err
+        except BlueCurrentError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"error": str(err) or type(err).__name__},
+            ) from err

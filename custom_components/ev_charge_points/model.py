@@ -1,0 +1,171 @@
+"""Brand-neutral data the entities read.
+
+The coordinator converts a brand's client models into these dataclasses, so the platforms
+never depend on one vendor's wire format. Nothing here imports Home Assistant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime  # noqa: TC003 - dataclass field types are resolved at runtime
+from enum import StrEnum
+
+type PhaseValues = tuple[float | None, float | None, float | None]
+
+
+class ChargerActivity(StrEnum):
+    """What the charge point is doing, as the backend reports it."""
+
+    AVAILABLE = "available"
+    CHARGING = "charging"
+    UNAVAILABLE = "unavailable"
+    OFFLINE = "offline"
+    ERROR = "error"
+    DELAYED = "delayed"
+
+
+class VehicleState(StrEnum):
+    """IEC 61851 control-pilot state (A-F) in words."""
+
+    STANDBY = "standby"
+    VEHICLE_DETECTED = "vehicle_detected"
+    READY = "ready"
+    READY_VENTILATION = "ready_ventilation"
+    NO_POWER = "no_power"
+    VEHICLE_ERROR = "vehicle_error"
+
+
+_CONNECTED_STATES = frozenset(
+    {VehicleState.VEHICLE_DETECTED, VehicleState.READY, VehicleState.READY_VENTILATION}
+)
+
+
+def _phase_mean(values: PhaseValues) -> float | None:
+    """Mean of the phases that carry a non-zero value, 1 dp; None when nothing is known.
+
+    Zero phases are left out on purpose: a single-phase car on a three-phase charger
+    reports 0 A on two phases and the mean should describe the phase in use.
+    """
+    known = [value for value in values if value is not None]
+    if not known:
+        return None
+    used = [value for value in known if value != 0]
+    if not used:
+        return 0.0
+    return round(sum(used) / len(used), 1)
+
+
+@dataclass(kw_only=True, slots=True)
+class ChargePointData:
+    """One charge point: identity, live status and settings."""
+
+    id: str
+    name: str
+    manufacturer: str
+    model: str | None = None
+    grid_id: str | None = None
+    activity: ChargerActivity | None = None
+    vehicle_state: VehicleState | None = None
+    voltage: PhaseValues = (None, None, None)
+    current: PhaseValues = (None, None, None)
+    session_energy: float | None = None
+    session_cost: float | None = None
+    currency: str | None = None
+    max_usage: float | None = None
+    smart_charging_max_usage: float | None = None
+    max_offline: float | None = None
+    session_start: datetime | None = None
+    session_stop: datetime | None = None
+    offline_since: datetime | None = None
+    plug_and_charge: bool | None = None
+    linked_charge_cards_only: bool | None = None
+    smart_charging: bool | None = None
+    delayed_charging: bool | None = None
+    price_based_charging: bool | None = None
+    tariff_price: float | None = None
+
+    @property
+    def power(self) -> float | None:
+        """Active power in W: the sum of V x I over the phases where both are known.
+
+        Per-phase voltages are phase-to-neutral, so this is the real three-phase power
+        (the vendor library's avg V x avg I x 1.732 is off by up to a factor of sqrt 3).
+        None when no phase has both a voltage and a current.
+        """
+        products = [
+            volt * amp
+            for volt, amp in zip(self.voltage, self.current, strict=True)
+            if volt is not None and amp is not None
+        ]
+        if not products:
+            return None
+        return round(sum(products), 1)
+
+    @property
+    def average_current(self) -> float | None:
+        """Mean current in A over the phases in use."""
+        return _phase_mean(self.current)
+
+    @property
+    def average_voltage(self) -> float | None:
+        """Mean voltage in V over the phases that report one."""
+        return _phase_mean(self.voltage)
+
+    @property
+    def current_left(self) -> float | None:
+        """Current in A still available: the active maximum minus the average current."""
+        limit = self.smart_charging_max_usage if self.smart_charging else self.max_usage
+        average = self.average_current
+        if limit is None or average is None:
+            return None
+        return round(limit - average, 1)
+
+    @property
+    def online(self) -> bool:
+        """Whether the charge point is in contact with the backend."""
+        return self.activity is not None and self.activity != ChargerActivity.OFFLINE
+
+    @property
+    def vehicle_connected(self) -> bool:
+        """Whether a vehicle is plugged in (IEC state B, C or D)."""
+        return self.vehicle_state in _CONNECTED_STATES
+
+    @property
+    def charging(self) -> bool:
+        """Whether a charging session is delivering energy."""
+        return self.activity == ChargerActivity.CHARGING
+
+
+@dataclass(kw_only=True, slots=True)
+class GridData:
+    """The building connection a group of charge points shares."""
+
+    id: str
+    current: PhaseValues = (None, None, None)
+    max_installed: float | None = None
+    max_reserved: float | None = None
+
+    @property
+    def average_current(self) -> float | None:
+        """Mean current in A over the phases that carry load."""
+        return _phase_mean(self.current)
+
+    @property
+    def max_current(self) -> float | None:
+        """Current in A of the most loaded phase."""
+        known = [value for value in self.current if value is not None]
+        return max(known) if known else None
+
+    @property
+    def total_current(self) -> float | None:
+        """Sum of the phase currents in A."""
+        known = [value for value in self.current if value is not None]
+        return round(sum(known), 1) if known else None
+
+
+@dataclass(kw_only=True, slots=True)
+class AccountData:
+    """Everything one account (config entry) exposes, keyed by charge point and grid id."""
+
+    charge_points: dict[str, ChargePointData]
+    grids: dict[str, GridData]
