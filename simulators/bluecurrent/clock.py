@@ -80,7 +80,7 @@ class SimClock:
         """Whether a background task follows wall time."""
         return self._realtime_task is not None and not self._realtime_task.done()
 
-    def start_realtime(self, interval: float = 0.5) -> None:
+    def start_realtime(self, interval: float = 0.2) -> None:
         """Follow wall time from now on, advancing about every `interval` seconds."""
         if self.realtime:
             return
