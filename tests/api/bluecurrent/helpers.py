@@ -82,6 +82,6 @@ class Live:
 
     async def close(self) -> None:
         await self.client.disconnect()
-        if self.task is not None:
+        if self.task is not None and not self.task.done():
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.task, 3.0)

@@ -810,7 +810,7 @@ def test_any_json_value_only_raises_parse_error(value: object) -> None:
         parse_message(value)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(FRAMES)
 def test_any_plausible_frame_only_raises_parse_error(frame: dict[str, Any]) -> None:
     try:
