@@ -1,0 +1,99 @@
+"""Binary sensors of a charge point: online, vehicle connected, charging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+
+from .entity import EVChargePointEntity, async_setup_charge_point_entities
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .model import ChargePointData
+
+# Read-only: every value arrives by push.
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class EVChargePointBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """A charge point binary sensor: how to read it from the charge point data."""
+
+    value_fn: Callable[[ChargePointData], bool | None]
+
+
+BINARY_SENSORS: tuple[EVChargePointBinarySensorEntityDescription, ...] = (
+    EVChargePointBinarySensorEntityDescription(
+        # Not diagnostic: users build alerts on a charge point going offline.
+        key="online",
+        translation_key="online",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        value_fn=lambda cp: cp.online if cp.activity is not None else None,
+    ),
+    EVChargePointBinarySensorEntityDescription(
+        key="vehicle_connected",
+        translation_key="vehicle_connected",
+        device_class=BinarySensorDeviceClass.PLUG,
+        value_fn=lambda cp: cp.vehicle_connected if cp.vehicle_state is not None else None,
+    ),
+    EVChargePointBinarySensorEntityDescription(
+        key="charging",
+        translation_key="charging",
+        device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
+        value_fn=lambda cp: cp.charging if cp.activity is not None else None,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EVChargePointsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add binary sensors for every charge point."""
+    coordinator = entry.runtime_data.coordinator
+
+    def _create(evse_id: str) -> Iterable[Entity]:
+        return [
+            EVChargePointBinarySensor(coordinator, evse_id, description)
+            for description in BINARY_SENSORS
+        ]
+
+    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+
+
+class EVChargePointBinarySensor(EVChargePointEntity, BinarySensorEntity):
+    """A binary sensor on a charge point."""
+
+    entity_description: EVChargePointBinarySensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: BlueCurrentCoordinator,
+        evse_id: str,
+        description: EVChargePointBinarySensorEntityDescription,
+    ) -> None:
+        """Set up the binary sensor."""
+        super().__init__(coordinator, evse_id, description)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the value from the latest charge point data."""
+        if (charge_point := self.charge_point) is None:
+            return None
+        return self.entity_description.value_fn(charge_point)
+
+    def _visible_state(self) -> tuple[object, ...]:
+        return (self.available, self.is_on)

@@ -1,0 +1,200 @@
+"""Base entities: one device per charge point, one device per grid."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .const import DOMAIN, MANUFACTURER_BLUE_CURRENT
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from homeassistant.core import HomeAssistant
+
+    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .model import ChargePointData, GridData
+
+
+@callback
+def async_register_grid_devices(
+    hass: HomeAssistant, entry: EVChargePointsConfigEntry, grid_ids: Iterable[str]
+) -> None:
+    """Create the grid devices before any charge point refers to them through via_device.
+
+    Platforms are set up concurrently, so the grid sensors may not have created their
+    device yet when another platform adds a charge point entity.
+    """
+    registry = dr.async_get(hass)
+    coordinator = entry.runtime_data.coordinator
+    for grid_id in grid_ids:
+        registry.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            identifiers={(DOMAIN, coordinator.grid_device_identifier(grid_id))},
+            manufacturer=MANUFACTURER_BLUE_CURRENT,
+            name=grid_id,
+        )
+
+
+@callback
+def async_setup_charge_point_entities(
+    hass: HomeAssistant,
+    entry: EVChargePointsConfigEntry,
+    create: Callable[[str], Iterable[Entity]],
+    add_entities: Callable[[Iterable[Entity]], None],
+) -> None:
+    """Add the entities of every known charge point, and of every charge point announced later."""
+    coordinator = entry.runtime_data.coordinator
+    added: set[str] = set()
+
+    @callback
+    def _add(evse_ids: Iterable[str]) -> None:
+        new = [
+            evse_id
+            for evse_id in sorted(evse_ids)
+            if evse_id not in added and evse_id in coordinator.data.charge_points
+        ]
+        if not new:
+            return
+        added.update(new)
+        async_register_grid_devices(
+            hass,
+            entry,
+            {
+                grid_id
+                for evse_id in new
+                if (grid_id := coordinator.data.charge_points[evse_id].grid_id) is not None
+            },
+        )
+        entities: list[Entity] = []
+        for evse_id in new:
+            for entity in create(evse_id):
+                # A charge point that leaves the account loses its device and entities;
+                # should it come back, it is announced again and needs new ones.
+                entity.async_on_remove(partial(added.discard, evse_id))
+                entities.append(entity)
+        add_entities(entities)
+
+    _add(coordinator.data.charge_points)
+    entry.async_on_unload(coordinator.async_add_new_charge_points_listener(_add))
+
+
+class _EVKeyedEntity(Entity):
+    """An entity woken only by pushes for its own charge point or grid.
+
+    State is written only when what the user sees (availability, value, attributes)
+    changed: a CH_STATUS frame touches all of a charge point's entities but usually
+    changes only a few of them.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, coordinator: BlueCurrentCoordinator, key: str) -> None:
+        """Store the coordinator and the charge point or grid id this entity follows."""
+        self.coordinator = coordinator
+        self._listen_key = key
+        self._last_visible: tuple[object, ...] | None = None
+
+    @property
+    def _coordinator_available(self) -> bool:
+        """Return whether the account connection is up (the coordinator applies a grace period)."""
+        return self.coordinator.connected
+
+    def _visible_state(self) -> tuple[object, ...]:
+        """Return everything that ends up in the state machine; subclasses extend it."""
+        return (self.available,)
+
+    async def async_added_to_hass(self) -> None:
+        """Subscribe to updates for this entity's charge point or grid."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_key_listener(self._listen_key, self._handle_update)
+        )
+        # The platform writes the first state right after this returns.
+        self._last_visible = self._visible_state()
+
+    @callback
+    def _handle_update(self) -> None:
+        """Write the state if what the user sees changed."""
+        visible = self._visible_state()
+        if visible == self._last_visible:
+            return
+        self._last_visible = visible
+        self.async_write_ha_state()
+
+
+class EVChargePointEntity(_EVKeyedEntity):
+    """An entity on a charge point device."""
+
+    def __init__(
+        self,
+        coordinator: BlueCurrentCoordinator,
+        evse_id: str,
+        description: EntityDescription,
+    ) -> None:
+        """Set up the identity and device of a charge point entity."""
+        super().__init__(coordinator, evse_id)
+        self.entity_description = description
+        self._evse_id = evse_id
+        self._attr_unique_id = f"{coordinator.customer_id}_{evse_id}_{description.key}"
+        charge_point = coordinator.data.charge_points[evse_id]
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, evse_id)},
+            manufacturer=charge_point.manufacturer,
+            model=charge_point.model,
+            serial_number=evse_id,
+            name=charge_point.name or evse_id,
+        )
+        if charge_point.grid_id is not None:
+            # Grid ids are only unique within an account: the coordinator scopes them.
+            self._attr_device_info["via_device"] = (
+                DOMAIN,
+                coordinator.grid_device_identifier(charge_point.grid_id),
+            )
+
+    @property
+    def charge_point(self) -> ChargePointData | None:
+        """Return the charge point's data, None once it left the account."""
+        return self.coordinator.data.charge_points.get(self._evse_id)
+
+    @property
+    def available(self) -> bool:
+        """Return whether the connection is up and the charge point is known."""
+        return self._coordinator_available and self.charge_point is not None
+
+
+class EVGridEntity(_EVKeyedEntity):
+    """An entity on a grid (building connection) device."""
+
+    def __init__(
+        self,
+        coordinator: BlueCurrentCoordinator,
+        grid_id: str,
+        description: EntityDescription,
+    ) -> None:
+        """Set up the identity and device of a grid entity."""
+        super().__init__(coordinator, grid_id)
+        self.entity_description = description
+        self._grid_id = grid_id
+        self._attr_unique_id = f"{coordinator.customer_id}_{grid_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, coordinator.grid_device_identifier(grid_id))},
+            manufacturer=MANUFACTURER_BLUE_CURRENT,
+            name=grid_id,
+        )
+
+    @property
+    def grid(self) -> GridData | None:
+        """Return the grid's data, None when the account no longer has it."""
+        return self.coordinator.data.grids.get(self._grid_id)
+
+    @property
+    def available(self) -> bool:
+        """Return whether the connection is up and the grid is known."""
+        return self._coordinator_available and self.grid is not None

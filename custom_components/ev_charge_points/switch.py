@@ -1,0 +1,126 @@
+"""Switches of a charge point: plug and charge, linked charge cards only, block."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+
+from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .model import ChargerActivity
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .api.bluecurrent import BlueCurrentClient
+    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .model import ChargePointData
+
+# One command at a time per switch: each waits for the charge point's confirmation.
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class EVChargePointSwitchEntityDescription(SwitchEntityDescription):
+    """A charge point switch: its state from the data, and the command that sets it."""
+
+    value_fn: Callable[[ChargePointData], bool | None]
+    set_fn: Callable[[BlueCurrentClient, str, bool], Awaitable[object]]
+
+
+SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
+    EVChargePointSwitchEntityDescription(
+        key="plug_and_charge",
+        translation_key="plug_and_charge",
+        entity_category=EntityCategory.CONFIG,
+        value_fn=lambda cp: cp.plug_and_charge,
+        set_fn=lambda client, evse_id, value: client.set_plug_and_charge(evse_id, value),
+    ),
+    EVChargePointSwitchEntityDescription(
+        key="linked_charge_cards_only",
+        translation_key="linked_charge_cards_only",
+        entity_category=EntityCategory.CONFIG,
+        value_fn=lambda cp: cp.linked_charge_cards_only,
+        set_fn=lambda client, evse_id, value: client.set_linked_charge_cards_only(evse_id, value),
+    ),
+    EVChargePointSwitchEntityDescription(
+        # Blocked is what the server reports as activity "unavailable".
+        key="block",
+        translation_key="block",
+        value_fn=lambda cp: (
+            cp.activity == ChargerActivity.UNAVAILABLE if cp.activity is not None else None
+        ),
+        set_fn=lambda client, evse_id, value: client.block(evse_id, value),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EVChargePointsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add switches for every charge point."""
+    coordinator = entry.runtime_data.coordinator
+
+    def _create(evse_id: str) -> Iterable[Entity]:
+        return [EVChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES]
+
+    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+
+
+class EVChargePointSwitch(EVChargePointEntity, SwitchEntity):
+    """A switch on a charge point.
+
+    The state is never set optimistically: it changes when the charge point's confirmation
+    (or the CH_STATUS that follows a block) reaches the coordinator.
+    """
+
+    entity_description: EVChargePointSwitchEntityDescription
+
+    def __init__(
+        self,
+        coordinator: BlueCurrentCoordinator,
+        evse_id: str,
+        description: EVChargePointSwitchEntityDescription,
+    ) -> None:
+        """Set up the switch."""
+        super().__init__(coordinator, evse_id, description)
+
+    @property
+    def available(self) -> bool:
+        """Return whether the charge point can take the command.
+
+        Unlike the core integration this stays available while a car charges: the
+        charge point accepts these settings in any online state.
+        """
+        return super().available and self.charge_point is not None and self.charge_point.online
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the confirmed state from the latest charge point data."""
+        if (charge_point := self.charge_point) is None:
+            return None
+        return self.entity_description.value_fn(charge_point)
+
+    def _visible_state(self) -> tuple[object, ...]:
+        return (self.available, self.is_on)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:  # noqa: ARG002 - no options
+        """Switch on, once the charge point confirms."""
+        await self._async_set(value=True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:  # noqa: ARG002 - no options
+        """Switch off, once the charge point confirms."""
+        await self._async_set(value=False)
+
+    async def _async_set(self, *, value: bool) -> None:
+        set_fn = self.entity_description.set_fn
+        evse_id = self._evse_id
+        await self.coordinator.async_execute(evse_id, lambda client: set_fn(client, evse_id, value))
