@@ -7,13 +7,14 @@ frames are out) or not.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    import asyncio
+
     from .server import BlueCurrentSimulator
 
 type FailStage = Literal["received", "status", "none"]
@@ -50,7 +51,7 @@ class Faults:
 
     def drop_connections(self, *, code: int | None = None) -> asyncio.Task[None]:
         """Drop every open protocol socket: abort TCP (code None) or close with `code`."""
-        return asyncio.get_running_loop().create_task(self._sim.drop_all(code))
+        return self._sim.spawn(self._sim.drop_all(code))
 
     def reject_handshakes(self, reason: str, *, status: int = 403, count: int | None = 1) -> None:
         """Refuse the next `count` upgrades (None: all until `count=0` or `clear()`).
@@ -97,7 +98,7 @@ class Faults:
 
     def send_raw(self, text: str) -> asyncio.Task[None]:
         """Send `text` as is to every HELLO'd socket (malformed frames etc.)."""
-        return asyncio.get_running_loop().create_task(self._sim.broadcast_text(text))
+        return self._sim.spawn(self._sim.broadcast_text(text))
 
     def send_object(self, obj: dict[str, Any]) -> asyncio.Task[None]:
         """Send any JSON object to every HELLO'd socket (even one without `object`)."""

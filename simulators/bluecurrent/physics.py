@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from .clock import AMSTERDAM
 from .scenario import NO_CARD, ChargePointSpec, GridSpec, TariffSpec, VehicleSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 MIN_CURRENT = 6.0  # IEC 61851: a car cannot charge below 6 A
 NOMINAL_VOLTAGE = 230.0
@@ -160,10 +164,17 @@ class SimChargePoint:
     session_kwh: float = 0.0  # current or last session
     stale_start: datetime | None = None  # quirk: start time the next push still reports
     stale_pending: bool = False
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC), repr=False)
 
     @classmethod
     def from_spec(
-        cls, spec: ChargePointSpec, customer_id: str, now: datetime, seed: int
+        cls,
+        spec: ChargePointSpec,
+        customer_id: str,
+        now: datetime,
+        seed: int,
+        *,
+        clock: Callable[[], datetime] | None = None,
     ) -> SimChargePoint:
         """Build the start-up state of a charge point."""
         location = None
@@ -209,6 +220,8 @@ class SimChargePoint:
             error=spec.error,
             offline_since=None if spec.online else now,
         )
+        if clock is not None:
+            point.clock = clock
         if spec.last_session is not None:
             last = spec.last_session
             point.last_stop = now - timedelta(minutes=last.ended_minutes_ago)
@@ -237,8 +250,13 @@ class SimChargePoint:
             and self.delayed_schedule.active(now.astimezone(AMSTERDAM))
         )
 
-    def activity(self, now: datetime) -> str:
-        """The wire activity."""
+    @property
+    def activity(self) -> str:
+        """The wire activity now (by the simulator's clock)."""
+        return self.activity_at(self.clock())
+
+    def activity_at(self, now: datetime) -> str:
+        """The wire activity at `now`."""
         if not self.online:
             return "offline"
         if self.error:

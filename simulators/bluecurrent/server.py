@@ -325,7 +325,9 @@ class BlueCurrentSimulator:
         for grid in spec.grids:
             account.grids[grid.id] = SimGrid.from_spec(grid, spec.customer_id, self.scenario.seed)
         for point_spec in spec.charge_points:
-            point = SimChargePoint.from_spec(point_spec, spec.customer_id, now, self.scenario.seed)
+            point = SimChargePoint.from_spec(
+                point_spec, spec.customer_id, now, self.scenario.seed, clock=self.clock.now
+            )
             account.points[point.evse_id] = point
             self._signatures[point.evse_id] = self._signature(point)
             self._since_status_push[point.evse_id] = 0.0
@@ -574,7 +576,11 @@ class BlueCurrentSimulator:
             )
         account.spec.charge_points.append(point_spec)
         point = SimChargePoint.from_spec(
-            point_spec, account.spec.customer_id, self.clock.now(), self.scenario.seed
+            point_spec,
+            account.spec.customer_id,
+            self.clock.now(),
+            self.scenario.seed,
+            clock=self.clock.now,
         )
         account.points[point.evse_id] = point
         self._signatures[point.evse_id] = self._signature(point)
@@ -698,13 +704,16 @@ class BlueCurrentSimulator:
     async def _error(self, conn: _Connection, error: tuple[int, str]) -> None:
         await self._reply(conn, {"object": "ERROR", "error": error[0], "message": error[1]})
 
-    def _spawn(self, coro: Awaitable[Any]) -> None:
+    def spawn(self, coro: Awaitable[Any]) -> asyncio.Task[None]:
+        """Run `coro` as a task that `stop()` cancels (no task outlives the simulator)."""
+
         async def run() -> None:
             await coro
 
         task = asyncio.get_running_loop().create_task(run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     # ----- budget ------------------------------------------------------------------------------
 
@@ -1026,7 +1035,7 @@ class BlueCurrentSimulator:
             "model_type": point.model_type,
             "chargepoint_type": point.chargepoint_type,
             "is_cable": point.is_cable,
-            "activity": point.activity(self.clock.now()),
+            "activity": point.activity,
             "public_charging": {"value": point.public_charging, "permission": "write"},
             "plug_and_charge": {"value": point.plug_and_charge, "permission": "write"},
             "plug_and_charge_notification": point.plug_and_charge_notification,
@@ -1071,7 +1080,7 @@ class BlueCurrentSimulator:
                 "actual_p2": wire_number(p2),
                 "actual_p3": wire_number(p3),
                 "actual_kwh": round(point.session_kwh, 2),
-                "activity": point.activity(self.clock.now()),
+                "activity": point.activity,
                 "vehicle_status": point.vehicle_status,
                 "max_usage": wire_number(point.max_usage),
                 "smartcharging_max_usage": wire_number(point.smartcharging_max_usage),
@@ -1164,7 +1173,7 @@ class BlueCurrentSimulator:
             if error is None:
                 await self._after_change(point)
 
-        self._spawn(finish())
+        self.spawn(finish())
 
     def _reachable(self, point: SimChargePoint) -> str | None:
         return None if point.online else "TIMEOUT"
@@ -1192,7 +1201,7 @@ class BlueCurrentSimulator:
             result=result,
         )
         if self.options.push_settings_on_change:
-            self._spawn(self._push_settings_later(account, point))
+            self.spawn(self._push_settings_later(account, point))
 
     async def _push_settings_later(self, account: _Account, point: SimChargePoint) -> None:
         await asyncio.sleep(self.options.result_delay * 2)
@@ -1300,7 +1309,7 @@ class BlueCurrentSimulator:
             replies=self.options.smart_charging_replies == "status",
         )
         if self.options.push_settings_on_change:
-            self._spawn(self._push_settings_later(account, point))
+            self.spawn(self._push_settings_later(account, point))
 
     def _smart_change(
         self, name: str, payload: JSONObject, point: SimChargePoint
@@ -1450,7 +1459,7 @@ class BlueCurrentSimulator:
     def _signature(self, point: SimChargePoint) -> tuple[Any, ...]:
         """The discrete state; a change of it is pushed at once."""
         return (
-            point.activity(self.clock.now()),
+            point.activity,
             point.vehicle_status,
             point.last_start,
             point.last_stop,
@@ -1611,7 +1620,7 @@ class BlueCurrentSimulator:
         await self.close_listener()
         seconds = command.get("seconds")
         if seconds is not None:
-            self._spawn(self._come_back_after(float(seconds)))
+            self.spawn(self._come_back_after(float(seconds)))
 
     async def _control_limit(self, command: JSONObject) -> None:
         limit = command.get("limit")

@@ -77,7 +77,7 @@ async def test_delayed_window(simulator: BlueCurrentSimulator, live: Live) -> No
     )
     await _two_replies(live, "SET_DELAYED_CHARGING", evse_id="BCU101", value=True)
     await simulator.clock.advance(1)
-    assert simulator.charge_point("BCU101").activity(simulator.clock.now()) == "charging"
+    assert simulator.charge_point("BCU101").activity == "charging"
     # Thursday 2026-01-15 21:00 local lies inside the window
     simulator.clock.set(datetime(2026, 1, 15, 20, 0, tzinfo=UTC))
     await simulator.clock.advance(1)
@@ -86,10 +86,10 @@ async def test_delayed_window(simulator: BlueCurrentSimulator, live: Live) -> No
     # ... and Friday 09:00 too (the window runs overnight), Friday 10:30 not
     simulator.clock.set(datetime(2026, 1, 16, 8, 0, tzinfo=UTC))
     await simulator.clock.advance(1)
-    assert simulator.charge_point("BCU101").activity(simulator.clock.now()) == "delayed"
+    assert simulator.charge_point("BCU101").activity == "delayed"
     simulator.clock.set(datetime(2026, 1, 16, 9, 30, tzinfo=UTC))
     await simulator.clock.advance(1)
-    assert simulator.charge_point("BCU101").activity(simulator.clock.now()) == "charging"
+    assert simulator.charge_point("BCU101").activity == "charging"
 
 
 async def test_price_based_profile_and_boost(simulator: BlueCurrentSimulator, live: Live) -> None:
