@@ -43,7 +43,8 @@ Other choices where the doc is silent (not options):
 - Replies on one socket keep the order of the commands; STATUS_ follows after `result_delay`.
 - A frame that is not a JSON object with a string `command`, or has an unusable field, gets
   ERROR 9 "Unknown error". An unknown command gets ERROR 0, a missing/unknown auth token ERROR 1
-  (checked before the command name). POST_EDIT of an unknown schedule gets ERROR 9.
+  (checked before the command name). POST_EDIT of an unknown schedule gets ERROR 9. The server
+  keeps the socket open after an ERROR (the HA client is the one that drops it).
 - Activities: offline > error > unavailable (SET_INOPERATIVE, which also ends a session) >
   charging/delayed (session) > available. START_SESSION fails with STATUS_ "REJECTED" for an unknown
   or invalid card uid, no car, a blocked point or a running session, and "TIMEOUT" while the point
@@ -53,6 +54,7 @@ Other choices where the doc is silent (not options):
   until OVERRIDE_CHARGING_PROFILES. Override-current schedules cap the current while their window
   is open.
 - VALIDATE_PASSWORD (app) accepts any non-empty password blob for a known login (no SJCL).
+- The REST API of §7 is not served yet; `BlueCurrentSimulator._add_rest_routes` is its place.
 """
 
 from .clock import SimClock
