@@ -1,5 +1,6 @@
 """Async client for the Blue Current cloud websocket API (no Home Assistant imports)."""
 
+from .app import BlueCurrentAppClient, sjcl_decrypt, sjcl_encrypt
 from .client import BlueCurrentClient, MessageCallback
 from .const import DEFAULT_APP_URL, DEFAULT_URL, NO_CARD
 from .exceptions import (
@@ -58,6 +59,7 @@ __all__ = [
     "Activity",
     "ApiTokenStatus",
     "BlueCurrentAlreadyConnectedError",
+    "BlueCurrentAppClient",
     "BlueCurrentClient",
     "BlueCurrentCommandError",
     "BlueCurrentCommandRejectedError",
@@ -101,4 +103,6 @@ __all__ = [
     "parse_message",
     "parse_rest_timestamp",
     "parse_timestamp",
+    "sjcl_decrypt",
+    "sjcl_encrypt",
 ]

@@ -382,32 +382,41 @@ class BlueCurrentClient:
         """Open the long-lived socket and subscribe with HELLO (validates the token first)."""
         if self._ws is not None:
             return
-        if self._auth_token is None:
-            await self.validate_token()
+        await self._before_connect()
         ws = await self._open(self._url)
         self._ws = ws
         self._hello_answered = False
         try:
-            await self._send(ws, CMD_HELLO, {"header": HELLO_HEADER})
             async with asyncio.timeout(self._request_timeout):
-                await self._await_hello(ws)
+                await self._open_session(ws)
         except BaseException as err:
             await self._teardown(ws, lambda: BlueCurrentConnectionError("Connection failed"))
             if isinstance(err, TimeoutError):
-                raise BlueCurrentConnectionError("No HELLO reply in time") from err
+                raise BlueCurrentConnectionError("No reply in time while connecting") from err
             if isinstance(err, ConnectionClosed):
                 raise closed_error(err) from err
             raise
         self._hello_answered = True
         _LOGGER.debug("Connected to %s", self._url)
 
-    async def _await_hello(self, ws: ClientConnection) -> None:
+    async def _before_connect(self) -> None:
+        """Get an auth token before the long-lived socket opens (HA: one-shot validation)."""
+        if self._auth_token is None:
+            await self.validate_token()
+
+    async def _open_session(self, ws: ClientConnection) -> None:
+        """Subscribe the fresh socket to pushes (HA: HELLO with the header)."""
+        await self._send(ws, CMD_HELLO, {"header": HELLO_HEADER})
+        await self._await_object(ws, Hello)
+
+    async def _await_object[T](self, ws: ClientConnection, kind: type[T]) -> T:
+        """Read frames while connecting until one of `kind`; an ERROR raises."""
         while True:
             message = self._handle(await ws.recv())
             if isinstance(message, ServerErrorMessage):
                 raise server_error(message, at_auth=True)
-            if isinstance(message, Hello):
-                return
+            if isinstance(message, kind):
+                return message
 
     async def listen(self) -> None:
         """Receive until the connection ends.
