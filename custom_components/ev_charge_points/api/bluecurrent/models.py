@@ -259,11 +259,11 @@ class Setting:
 class ChargeCardRef:
     """A reference to a charge card inside a charge point. uid "BCU-APP" means no card."""
 
-    uid: str | None = field(repr=False)
-    id: str | None = field(repr=False)
-    name: str | None = field(repr=False)
-    customer_name: str | None = field(repr=False)
-    valid: bool | None
+    uid: str | None = field(default=None, repr=False)
+    id: str | None = field(default=None, repr=False)
+    name: str | None = field(default=None, repr=False)
+    customer_name: str | None = field(default=None, repr=False)
+    valid: bool | None = None
 
     @classmethod
     def from_dict(cls, data: object) -> Self | None:
@@ -284,13 +284,13 @@ class ChargeCard:
     """A charge card of the account."""
 
     uid: str = field(repr=False)
-    id: str | None = field(repr=False)
-    name: str | None = field(repr=False)
-    customer_name: str | None = field(repr=False)
-    valid: bool | None
-    date_created: date | None
-    date_modified: date | None
-    date_became_invalid: date | None
+    id: str | None = field(default=None, repr=False)
+    name: str | None = field(default=None, repr=False)
+    customer_name: str | None = field(default=None, repr=False)
+    valid: bool | None = None
+    date_created: date | None = None
+    date_modified: date | None = None
+    date_became_invalid: date | None = None
 
     @classmethod
     def from_dict(cls, data: object) -> Self:
@@ -312,13 +312,13 @@ class ChargeCard:
 class Tariff:
     """Price per kWh and start fee of a charge point."""
 
-    tariff_id: str | None
-    price_ex_vat: float | None
-    start_price_ex_vat: float | None
-    price_in_vat: float | None
-    start_price_in_vat: float | None
-    currency: str | None
-    vat_percentage: float | None
+    tariff_id: str | None = None
+    price_ex_vat: float | None = None
+    start_price_ex_vat: float | None = None
+    price_in_vat: float | None = None
+    start_price_in_vat: float | None = None
+    currency: str | None = None
+    vat_percentage: float | None = None
 
     @classmethod
     def from_dict(cls, data: object) -> Self | None:
@@ -340,13 +340,13 @@ class Tariff:
 class Location:
     """Where a charge point is (personal data: kept out of repr)."""
 
-    latitude: float | None = field(repr=False)
-    longitude: float | None = field(repr=False)
-    street: str | None = field(repr=False)
-    housenumber: str | None = field(repr=False)
-    zipcode: str | None = field(repr=False)
-    city: str | None = field(repr=False)
-    country: str | None
+    latitude: float | None = field(default=None, repr=False)
+    longitude: float | None = field(default=None, repr=False)
+    street: str | None = field(default=None, repr=False)
+    housenumber: str | None = field(default=None, repr=False)
+    zipcode: str | None = field(default=None, repr=False)
+    city: str | None = field(default=None, repr=False)
+    country: str | None = None
 
     @classmethod
     def from_dict(cls, data: object) -> Self | None:
@@ -380,25 +380,25 @@ class ChargePoint:
     """One entry of CHARGE_POINTS."""
 
     evse_id: str
-    name: str | None
-    model_type: str | None
-    chargepoint_type: str | None
-    is_cable: bool | None
-    activity: Activity | None
-    public_charging: Setting
-    plug_and_charge: Setting
-    plug_and_charge_notification: bool | None
-    smart_charging: bool
-    smart_charging_dynamic: bool | None
-    delayed_charging: Setting
-    price_based_charging: Setting
-    default_card: ChargeCardRef | None
-    preferred_card: ChargeCardRef | None
-    plug_and_charge_card: ChargeCardRef | None
-    tariff: Tariff | None
-    led_interaction: Setting
-    publish_location: Setting
-    location: Location | None
+    name: str | None = None
+    model_type: str | None = None
+    chargepoint_type: str | None = None
+    is_cable: bool | None = None
+    activity: Activity | None = None
+    public_charging: Setting = Setting()
+    plug_and_charge: Setting = Setting()
+    plug_and_charge_notification: bool | None = None
+    smart_charging: bool = False
+    smart_charging_dynamic: bool | None = None
+    delayed_charging: Setting = Setting()
+    price_based_charging: Setting = Setting()
+    default_card: ChargeCardRef | None = None
+    preferred_card: ChargeCardRef | None = None
+    plug_and_charge_card: ChargeCardRef | None = None
+    tariff: Tariff | None = None
+    led_interaction: Setting = Setting()
+    publish_location: Setting = Setting()
+    location: Location | None = None
 
     @property
     def linked_charge_cards_only(self) -> bool | None:
@@ -575,19 +575,19 @@ class ChargePointSettings:
     """CH_SETTINGS. `present` names the fields the frame carried."""
 
     evse_id: str
-    plug_and_charge: Setting
-    public_charging: Setting
-    smart_charging: bool | None
-    smart_charging_dynamic: bool | None
-    model_type: str | None
-    is_cable: bool | None
-    chargepoint_type: str | None
-    plug_and_charge_notification: bool | None
-    led_intensity: int | None
-    led_interaction: Setting
-    default_card: ChargeCardRef | None
-    preferred_card: ChargeCardRef | None
-    plug_and_charge_card: ChargeCardRef | None
+    plug_and_charge: Setting = Setting()
+    public_charging: Setting = Setting()
+    smart_charging: bool | None = None
+    smart_charging_dynamic: bool | None = None
+    model_type: str | None = None
+    is_cable: bool | None = None
+    chargepoint_type: str | None = None
+    plug_and_charge_notification: bool | None = None
+    led_intensity: int | None = None
+    led_interaction: Setting = Setting()
+    default_card: ChargeCardRef | None = None
+    preferred_card: ChargeCardRef | None = None
+    plug_and_charge_card: ChargeCardRef | None = None
     present: frozenset[str] = frozenset()
 
     @property
@@ -636,10 +636,10 @@ class GridStatus:
     """GRID_STATUS: building load per phase and the grid's capacity (A)."""
 
     grid_id: str
-    evse_id: str | None
-    currents: Phases
-    max_installed: float | None
-    max_reserved: float | None
+    evse_id: str | None = None
+    currents: Phases = (None, None, None)
+    max_installed: float | None = None
+    max_reserved: float | None = None
 
     @property
     def average_current(self) -> float | None:
@@ -737,9 +737,9 @@ class ChargeCards:
 class Account:
     """ACCOUNT (personal data: kept out of repr)."""
 
-    full_name: str | None = field(repr=False)
-    email: str | None = field(repr=False)
-    login: str | None = field(repr=False)
+    full_name: str | None = field(default=None, repr=False)
+    email: str | None = field(default=None, repr=False)
+    login: str | None = field(default=None, repr=False)
     should_reset_password: bool | None = None
     developer_mode_enabled: bool | None = None
     tel: str | None = field(default=None, repr=False)
@@ -859,7 +859,7 @@ class CommandResult:
     evse_id: str | None
     success: bool | None
     error: str
-    stage: Literal["received", "status"]
+    stage: Literal["received", "status"] = "status"
 
     @property
     def failed(self) -> bool:
