@@ -54,6 +54,7 @@ PASSWORD = "demo1234"  # noqa: S105  # the demo login scripts/develop creates
 API_TOKEN = "demo-token"  # noqa: S105  # the simulator's demo account
 CHARGING_POINT = "BCU200001"  # "Driveway" in scenarios/demo.json: charging
 SWITCH_NAME = "Plug and charge"  # on in the demo scenario
+SWITCH_KEY = "plug_and_charge"  # its CH_SETTINGS key
 LIVE_SENSOR = "Session energy"
 
 START_ATTEMPTS = 2
@@ -180,6 +181,31 @@ class Develop:
             ws.send(json.dumps({"action": action, **arguments}))
             reply: dict[str, Any] = json.loads(ws.recv(timeout=10))
         return reply
+
+    def setting(self, evse_id: str, key: str) -> object:
+        """A charge point setting as the simulator holds it, read like a client reads it.
+
+        Independent of Home Assistant: a one-shot VALIDATE_API_TOKEN, then HELLO and
+        GET_CH_SETTINGS on a socket of our own (the simulator allows a second connection).
+        """
+        with ws_connect(self.sim_url, open_timeout=10) as ws:
+            ws.send(json.dumps({"command": "VALIDATE_API_TOKEN", "token": API_TOKEN}))
+            auth = "Token " + str(json.loads(ws.recv(timeout=10))["token"])
+        with ws_connect(self.sim_url, open_timeout=10) as ws:
+            ws.send(json.dumps({"command": "HELLO", "header": "e2e", "Authorization": auth}))
+            ws.send(
+                json.dumps(
+                    {"command": "GET_CH_SETTINGS", "evse_id": evse_id, "Authorization": auth}
+                )
+            )
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # pushes may come first
+                frame = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+                data = frame.get("data")
+                if frame.get("object") == "CH_SETTINGS" and data.get("evse_id") == evse_id:
+                    value = data[key]
+                    return value.get("value") if isinstance(value, dict) else value
+        raise E2EError(f"the simulator sent no CH_SETTINGS for {evse_id}")
 
     def dump_logs(self) -> None:
         """The tails of every log, for a failure report."""
@@ -318,6 +344,8 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
             with step(page, f"switch '{SWITCH_NAME}' off; the simulator gets it", failures):
                 if not switch_is_on(page, SWITCH_NAME):
                     raise E2EError(f"{SWITCH_NAME} is off before the test; the demo has it on")
+                if develop.setting(CHARGING_POINT, SWITCH_KEY) is not True:
+                    raise E2EError(f"the simulator has {SWITCH_KEY} off before the test")
                 before = int(develop.control("stats")["received"])
                 page.locator("hui-toggle-entity-row", has_text=SWITCH_NAME).locator(
                     "ha-switch"
@@ -339,7 +367,13 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
                 after = int(develop.control("stats")["received"])
                 if after <= before:
                     raise E2EError(f"the simulator received no command ({before} -> {after})")
-                log(f"  simulator received {after - before} command(s) since the click")
+                held = develop.setting(CHARGING_POINT, SWITCH_KEY)
+                if held is not False:
+                    raise E2EError(f"the simulator still has {SWITCH_KEY}={held}")
+                log(
+                    f"  simulator received {after - before} command(s) since the click; "
+                    f"it now holds {SWITCH_KEY}={held}"
+                )
 
             with step(page, "screenshot of the device page", failures):
                 # Tall enough for every card; reloaded so the page is scrolled to the top.
