@@ -1,0 +1,180 @@
+"""Buttons: soft reset, reboot, start and stop a session; checked against the wire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+from unittest.mock import patch
+
+import pytest
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN
+from homeassistant.components.button import SERVICE_PRESS
+from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
+from homeassistant.exceptions import HomeAssistantError
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+
+from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
+
+from .helpers import START, make_entry, setup_entry, wait_for
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
+    from syrupy.assertion import SnapshotAssertion
+
+TEST_SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
+
+
+@pytest.fixture
+async def simulator(
+    socket_enabled: None, simulator_options: SimulatorOptions
+) -> AsyncIterator[BlueCurrentSimulator]:
+    """The test scenario with its clock at START, so the states are deterministic."""
+    async with BlueCurrentSimulator(
+        Scenario.from_file(TEST_SCENARIO), options=simulator_options, clock=SimClock(START)
+    ) as sim:
+        yield sim
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> AsyncIterator[MockConfigEntry]:
+    """The account with buttons, plus binary sensors to see what a press did.
+
+    Time is not frozen: the simulator answers commands after a short real delay.
+    """
+    entry = make_entry(simulator)
+    with patch(
+        "custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON, Platform.BINARY_SENSOR]
+    ):
+        await setup_entry(hass, entry)
+        yield entry
+
+
+async def _press(hass: HomeAssistant, entity_id: str) -> None:
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+def _wire(simulator: BlueCurrentSimulator, command: str) -> list[dict[str, object]]:
+    """The commands the simulator received, without the session's auth header."""
+    return [
+        {key: value for key, value in payload.items() if key != "Authorization"}
+        for payload in simulator.commands(command)
+    ]
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+async def test_buttons(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every button of both charge points, as the user sees them."""
+    entry = make_entry(simulator)
+    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON]):
+        await setup_entry(hass, entry)
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "command"),
+    [("button.driveway_soft_reset", "SOFT_RESET"), ("button.driveway_reboot", "REBOOT")],
+)
+async def test_restart_buttons(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: BlueCurrentSimulator,
+    entity_id: str,
+    command: str,
+) -> None:
+    """Soft reset and reboot send their own command for their own charge point."""
+    await _press(hass, entity_id)
+    assert _wire(simulator, command) == [{"command": command, "evse_id": "BCU101"}]
+    assert _state(hass, entity_id) != "unknown"  # the press time
+
+
+async def test_start_session_without_card(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """A waiting car (no plug and charge) starts charging with the app's "no card" token."""
+    await simulator.plug_in("BCU102")
+    await wait_for(hass, lambda: _state(hass, "binary_sensor.garage_vehicle_connected") == STATE_ON)
+    assert _state(hass, "binary_sensor.garage_charging") == STATE_OFF
+
+    await _press(hass, "button.garage_start_session")
+    assert _wire(simulator, "START_SESSION") == [
+        {"command": "START_SESSION", "evse_id": "BCU102", "session_token": "BCU-APP"}
+    ]
+    await wait_for(hass, lambda: _state(hass, "binary_sensor.garage_charging") == STATE_ON)
+
+
+async def test_stop_session(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """Stopping the running session ends charging; the car stays connected."""
+    assert _state(hass, "binary_sensor.driveway_charging") == STATE_ON
+
+    await _press(hass, "button.driveway_stop_session")
+    assert _wire(simulator, "STOP_SESSION") == [{"command": "STOP_SESSION", "evse_id": "BCU101"}]
+    await wait_for(hass, lambda: _state(hass, "binary_sensor.driveway_charging") == STATE_OFF)
+    assert _state(hass, "binary_sensor.driveway_vehicle_connected") == STATE_ON
+
+
+async def test_stop_without_a_session(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """The server's "no active session" becomes its own translated error."""
+    with pytest.raises(HomeAssistantError) as err:
+        await _press(hass, "button.garage_stop_session")
+    assert err.value.translation_key == "no_active_session"
+    assert simulator.commands("STOP_SESSION", evse_id="BCU102")
+
+
+@pytest.mark.parametrize(
+    ("error", "translation_key", "placeholders"),
+    [
+        ("REJECTED", "command_rejected", {"reason": "REJECTED"}),
+        ("TIMEOUT", "command_timeout", None),
+    ],
+)
+async def test_failed_press_raises(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: BlueCurrentSimulator,
+    error: str,
+    translation_key: str,
+    placeholders: dict[str, str] | None,
+) -> None:
+    """A refused or timed-out command is reported to the user, translated."""
+    simulator.faults.fail_next("START_SESSION", error)
+    await simulator.plug_in("BCU102")
+    with pytest.raises(HomeAssistantError) as err:
+        await _press(hass, "button.garage_start_session")
+    assert err.value.translation_key == translation_key
+    assert err.value.translation_placeholders == placeholders
+    assert _state(hass, "binary_sensor.garage_charging") == STATE_OFF
+
+
+async def test_unavailable_while_the_charge_point_is_offline(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """An offline charge point cannot take commands: its buttons are unavailable."""
+    await simulator.set_offline("BCU102")
+    await wait_for(hass, lambda: _state(hass, "button.garage_reboot") == STATE_UNAVAILABLE)
+    assert _state(hass, "button.driveway_reboot") != STATE_UNAVAILABLE
+    await _press(hass, "button.garage_reboot")  # Home Assistant skips unavailable entities
+    assert not simulator.commands("REBOOT")
+
+    await simulator.set_online("BCU102")
+    await wait_for(hass, lambda: _state(hass, "button.garage_reboot") != STATE_UNAVAILABLE)

@@ -1,0 +1,247 @@
+"""Sensors of charge points and grids, against the simulator over real sockets."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from unittest.mock import PropertyMock, patch
+
+import pytest
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import EVENT_STATE_REPORTED, STATE_UNAVAILABLE, Platform
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
+
+from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
+from custom_components.ev_charge_points.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
+from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
+
+from .helpers import CUSTOMER_ID, START, coordinator_of, make_entry, setup_entry, wait_for
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator, Mapping
+
+    from freezegun.api import FrozenDateTimeFactory
+    from syrupy.assertion import SnapshotAssertion
+
+INTEGRATION = Path(__file__).parents[2] / "custom_components" / DOMAIN
+TEST_SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
+
+
+@pytest.fixture
+async def simulator(
+    socket_enabled: None, simulator_options: SimulatorOptions
+) -> AsyncIterator[BlueCurrentSimulator]:
+    """The test scenario with its clock at START, so sessions and meters are deterministic."""
+    async with BlueCurrentSimulator(
+        Scenario.from_file(TEST_SCENARIO), options=simulator_options, clock=SimClock(START)
+    ) as sim:
+        yield sim
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create the entities that are disabled by default as enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, freezer: FrozenDateTimeFactory
+) -> AsyncIterator[MockConfigEntry]:
+    """The simulator's account, set up with only the sensor platform."""
+    freezer.move_to(START)
+    entry = make_entry(simulator)
+    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.SENSOR]):
+        await setup_entry(hass, entry)
+        yield entry
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_sensors(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every sensor of both charge points and of their grid, as the user sees them."""
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+    # Charge point sensors sit on their charge point, grid sensors on the grid device,
+    # and the charge points hang off the grid.
+    grid = device_registry.async_get_device(identifiers={(DOMAIN, f"{CUSTOMER_ID}_GRID-BCU101")})
+    assert grid is not None
+    assert grid == snapshot(name="grid-device")
+    for evse_id in ("BCU101", "BCU102"):
+        device = device_registry.async_get_device(identifiers={(DOMAIN, evse_id)})
+        assert device is not None
+        assert device.via_device_id == grid.id
+        assert device == snapshot(name=f"{evse_id}-device")
+        entities = er.async_entries_for_device(entity_registry, device.id)
+        assert len(entities) == len(CHARGE_POINT_SENSORS)
+    assert len(er.async_entries_for_device(entity_registry, grid.id)) == len(GRID_SENSORS)
+
+
+async def test_diagnostic_and_noisy_sensors_disabled_by_default(
+    hass: HomeAssistant, entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """Per-phase values and rarely needed limits start disabled."""
+    disabled = {
+        item.unique_id.removeprefix(f"{CUSTOMER_ID}_")
+        for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    }
+    assert disabled == {
+        *(
+            f"BCU10{n}_{kind}_phase_{phase}"
+            for n in (1, 2)
+            for kind in ("voltage", "current")
+            for phase in (1, 2, 3)
+        ),
+        *(
+            f"BCU10{n}_{key}"
+            for n in (1, 2)
+            for key in ("smart_charging_max_usage", "max_offline", "current_left")
+        ),
+        *(f"GRID-BCU101_grid_current_phase_{phase}" for phase in (1, 2, 3)),
+    }
+    assert hass.states.get("sensor.driveway_voltage_phase_1") is None
+
+
+async def test_power_and_energy_follow_the_pushes(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """Charging for a while: pushed statuses raise session energy; power is the sum of V x I."""
+    point = simulator.charge_point("BCU101")
+    energy_before = float(hass.states.get("sensor.driveway_session_energy").state)
+    power = float(hass.states.get("sensor.driveway_power").state)
+    # Sum over the phases, not avg(V) x avg(I) x sqrt(3) like the vendor library.
+    expected = sum(v * i for v, i in zip(point.voltages, point.currents, strict=True))
+    assert power == pytest.approx(expected, abs=0.1)
+    assert power > 10_000  # 3 x 16 A at 230 V is about 11 kW, not the library's 6.4 kW
+
+    await simulator.clock.advance(600)  # ten minutes of charging
+    # The last push of those ten minutes carries the simulator's meter reading.
+    await wait_for(
+        hass,
+        lambda: (
+            abs(float(hass.states.get("sensor.driveway_session_energy").state) - point.session_kwh)
+            < 0.01
+        ),
+    )
+    gained = float(hass.states.get("sensor.driveway_session_energy").state) - energy_before
+    assert gained == pytest.approx(power / 1000 / 6, rel=0.1)
+
+
+async def test_state_written_only_when_it_changed(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """A push rewrites only the entities whose state changed, not all of them."""
+    reported: list[str] = []
+
+    @callback
+    def _ours(data: Mapping[str, Any]) -> bool:
+        return str(data["entity_id"]).startswith("sensor.")
+
+    def _on_report(event: Event) -> None:
+        reported.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_REPORTED, _on_report, event_filter=_ours)
+    changed: list[str] = []
+    hass.bus.async_listen("state_changed", lambda event: changed.append(event.data["entity_id"]))
+
+    await simulator.push_status("BCU101")
+    await simulator.push_status("BCU102")
+    await simulator.push_grid("GRID-BCU101")
+    await simulator.clock.advance(60)
+    await wait_for(hass, lambda: "sensor.driveway_session_energy" in changed)
+
+    assert reported == []  # nothing written with an unchanged state
+    assert not [entity_id for entity_id in changed if entity_id.startswith("sensor.garage_")]
+    assert "sensor.driveway_maximum_current" not in changed
+
+
+async def test_activity_covers_every_server_value(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """`delayed`, `unavailable` and `offline` are declared enum options with translations."""
+    state = hass.states.get("sensor.driveway_activity")
+    assert state.state == "charging"
+    assert state.attributes["options"] == [
+        "available",
+        "charging",
+        "unavailable",
+        "offline",
+        "error",
+        "delayed",
+    ]
+
+    await simulator.set_offline("BCU102")
+    await wait_for(hass, lambda: hass.states.get("sensor.garage_activity").state == "offline")
+    assert hass.states.get("sensor.garage_offline_since").state == START.isoformat()
+
+
+async def test_unavailable_after_the_grace_period_and_back(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: BlueCurrentSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A server outage longer than the grace period makes the sensors unavailable, then not."""
+    coordinator = coordinator_of(entry)
+    await simulator.faults.go_offline()
+    await wait_for(hass, lambda: not coordinator.link_up)
+    assert hass.states.get("sensor.driveway_activity").state == "charging"
+
+    freezer.tick(UNAVAILABLE_GRACE_PERIOD + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await wait_for(
+        hass, lambda: hass.states.get("sensor.driveway_activity").state == STATE_UNAVAILABLE
+    )
+    assert hass.states.get("sensor.grid_bcu101_total_current").state == STATE_UNAVAILABLE
+
+    await simulator.faults.come_back()
+    freezer.tick(timedelta(minutes=10))  # past any reconnect delay
+    async_fire_time_changed(hass)
+    await wait_for(hass, lambda: coordinator.connected)
+    assert hass.states.get("sensor.driveway_activity").state == "charging"
+    assert hass.states.get("sensor.grid_bcu101_total_current").state != STATE_UNAVAILABLE
+
+
+async def test_cost_in_the_tariff_currency(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Session cost is a monetary total in the tariff's currency, not a fixed EUR."""
+    state = hass.states.get("sensor.driveway_session_cost")
+    assert state.attributes["device_class"] == SensorDeviceClass.MONETARY
+    assert state.attributes["state_class"] == "total"
+    assert state.attributes["unit_of_measurement"] == "EUR"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_translations_complete(language: str) -> None:
+    """Every sensor has a name and every enum value a state text, in English and Dutch."""
+    strings = json.loads((INTEGRATION / "translations" / f"{language}.json").read_text())
+    sensors = strings["entity"]["sensor"]
+    for description in (*CHARGE_POINT_SENSORS, *GRID_SENSORS):
+        assert sensors[description.translation_key]["name"]
+        for option in description.options or ():
+            assert sensors[description.translation_key]["state"][option]
+
+
+def test_strings_json_is_english() -> None:
+    """strings.json and translations/en.json are the same file."""
+    strings = (INTEGRATION / "strings.json").read_text()
+    assert strings == (INTEGRATION / "translations" / "en.json").read_text()
