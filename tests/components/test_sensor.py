@@ -20,8 +20,11 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
+from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
+from custom_components.ev_charge_points.button import BUTTONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from custom_components.ev_charge_points.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
+from custom_components.ev_charge_points.switch import SWITCHES
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
 from .helpers import CUSTOMER_ID, START, coordinator_of, make_entry, setup_entry, wait_for
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator, Mapping
 
     from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.helpers.entity import EntityDescription
     from syrupy.assertion import SnapshotAssertion
 
 INTEGRATION = Path(__file__).parents[2] / "custom_components" / DOMAIN
@@ -230,15 +234,36 @@ async def test_cost_in_the_tariff_currency(hass: HomeAssistant, entry: MockConfi
     assert state.attributes["unit_of_measurement"] == "EUR"
 
 
+ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
+    "sensor": (*CHARGE_POINT_SENSORS, *GRID_SENSORS),
+    "binary_sensor": BINARY_SENSORS,
+    "switch": SWITCHES,
+    "button": BUTTONS,
+}
+
+
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_translations_complete(language: str) -> None:
-    """Every sensor has a name and every enum value a state text, in English and Dutch."""
+    """Every entity has a name and every enum value a state text, in English and Dutch."""
     strings = json.loads((INTEGRATION / "translations" / f"{language}.json").read_text())
-    sensors = strings["entity"]["sensor"]
-    for description in (*CHARGE_POINT_SENSORS, *GRID_SENSORS):
-        assert sensors[description.translation_key]["name"]
-        for option in description.options or ():
-            assert sensors[description.translation_key]["state"][option]
+    for platform, descriptions in ALL_DESCRIPTIONS.items():
+        texts = strings["entity"][platform]
+        assert set(texts) == {description.translation_key for description in descriptions}
+        for description in descriptions:
+            assert texts[description.translation_key]["name"]
+            for option in getattr(description, "options", None) or ():
+                assert texts[description.translation_key]["state"][option]
+
+
+def test_icons_belong_to_entities() -> None:
+    """icons.json names only existing entities, and per-state icons only existing states."""
+    icons = json.loads((INTEGRATION / "icons.json").read_text())["entity"]
+    for platform, entries in icons.items():
+        descriptions = {d.translation_key: d for d in ALL_DESCRIPTIONS[platform]}
+        for key, icon in entries.items():
+            assert icon["default"].startswith("mdi:")
+            states = set(getattr(descriptions[key], "options", None) or ("on", "off"))
+            assert set(icon.get("state", {})) <= states
 
 
 def test_strings_json_is_english() -> None:
