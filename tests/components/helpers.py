@@ -1,0 +1,86 @@
+"""Helpers for the integration tests (config entries, waiting on real sockets, HA time)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from freezegun import api as freezegun_api
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from homeassistant.core import HomeAssistant
+
+    from custom_components.ev_charge_points.coordinator import BlueCurrentCoordinator
+    from simulators.bluecurrent import BlueCurrentSimulator
+
+
+def _real_monotonic() -> float:
+    # Looked up on freezegun's module at call time: freezegun replaces every module-level
+    # reference to the clock functions (an imported `real_monotonic` included) while frozen.
+    return freezegun_api.real_monotonic()
+
+
+TOKEN = "test-token"
+CUSTOMER_ID = "1001"
+EMAIL = "owner@example.com"
+# A fixed instant keeps the simulator's physics and the reset time predictable:
+# 13:00 in Amsterdam, so the daily limit resets 11 h 00 m 30 s later.
+START = datetime(2026, 3, 10, 12, 0, 0, tzinfo=dt_util.UTC)
+
+
+def make_entry(simulator: BlueCurrentSimulator, token: str = TOKEN) -> MockConfigEntry:
+    """A config entry for the simulator's test account."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=EMAIL,
+        unique_id=CUSTOMER_ID,
+        data={CONF_API_TOKEN: token, CONF_URL: simulator.url},
+    )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add the entry and set it up (the platforms included)."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+def coordinator_of(entry: MockConfigEntry) -> BlueCurrentCoordinator:
+    """The coordinator of a loaded entry."""
+    assert entry.state is ConfigEntryState.LOADED
+    return entry.runtime_data.coordinator
+
+
+async def wait_for(
+    hass: HomeAssistant,
+    predicate: Callable[[], bool],
+    *,
+    timeout: float = 5.0,  # noqa: ASYNC109 - asyncio.timeout stalls under a frozen loop clock
+) -> None:
+    """Wait (in real time: real sockets are involved) until `predicate()` holds.
+
+    Only zero-length sleeps are used: under the `freezer` fixture the event loop's clock
+    stands still, so the deadline is taken from the real monotonic clock.
+    """
+    deadline = _real_monotonic() + timeout
+    while not predicate():
+        if _real_monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0)
+    await hass.async_block_till_done()
+
+
+async def settle(hass: HomeAssistant, seconds: float = 0.2) -> None:
+    """Give the sockets a moment of real time, for asserting that nothing happens."""
+    deadline = _real_monotonic() + seconds
+    while _real_monotonic() < deadline:  # noqa: ASYNC110 - the loop clock may be frozen
+        await asyncio.sleep(0)
+    await hass.async_block_till_done()
