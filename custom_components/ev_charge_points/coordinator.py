@@ -335,7 +335,6 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             ) from err
         finally:
             self._setup_future = None
-        self._requests_baseline = self.client.requests_sent
         self._cleanup.append(
             async_track_time_interval(
                 self.hass,
