@@ -210,7 +210,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             hass,
             LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} {entry.title}",
+            # Not the title: it is the account's e-mail and this name appears in log lines.
+            name=f"{DOMAIN} {entry.entry_id}",
             update_interval=None,
             always_update=False,
         )
@@ -398,19 +399,16 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                 error = err
             if error is not None and self._async_fail_setup(error):
                 return
+            if self._stopping or self.hass.is_stopping:
+                return
             if isinstance(error, BlueCurrentInvalidTokenError):
-                LOGGER.warning(
-                    "Blue Current refused the API token of %s; please reauthenticate",
-                    self.config_entry.title,
-                )
+                LOGGER.warning("Blue Current refused the API token; please reauthenticate")
                 self.config_entry.async_start_reauth(self.hass)
                 return
             if isinstance(error, BlueCurrentRequestLimitError):
                 await self._async_wait_for_limit_reset(error.reset_at)
                 attempt = 0
                 continue
-            if self._stopping or self.hass.is_stopping:
-                return
             if error is not None:
                 LOGGER.debug("Blue Current connection ended: %s", type(error).__name__)
             if self._delivered_in_session:
@@ -552,13 +550,14 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             points = await self.client.get_charge_points()
             added = self._async_apply_charge_point_list(points)
             targets = list(self._points) if full else sorted(added)
+            grid_targets = self._grid_request_targets(targets)
             results = await asyncio.gather(
                 *(self.client.get_status(evse_id) for evse_id in targets),
-                *(self.client.get_grid_status(evse_id) for evse_id in targets),
+                *(self.client.get_grid_status(evse_id) for evse_id in grid_targets),
                 return_exceptions=True,
             )
             failure: BaseException | None = None
-            for evse_id, result in zip([*targets, *targets], results, strict=True):
+            for evse_id, result in zip([*targets, *grid_targets], results, strict=True):
                 if isinstance(result, BaseException):
                     failure = failure or result
                 elif isinstance(result, ChargePointStatus):
@@ -571,6 +570,23 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             if added:
                 for new_callback in list(self._new_point_listeners):
                     new_callback(set(added))
+
+    def _grid_request_targets(self, evse_ids: list[str]) -> list[str]:
+        """One charge point per known grid, plus every point whose grid is not known yet.
+
+        Points on one grid share its GRID_STATUS, so asking once per grid saves requests
+        from the daily budget.
+        """
+        targets: list[str] = []
+        covered: set[str] = set()
+        for evse_id in evse_ids:
+            grid_id = self._grid_of.get(evse_id)
+            if grid_id is None:
+                targets.append(evse_id)
+            elif grid_id not in covered:
+                covered.add(grid_id)
+                targets.append(evse_id)
+        return targets
 
     @callback
     def _async_apply_charge_point_list(self, points: list[ChargePoint]) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from custom_components.ev_charge_points.model import VehicleState
 
 from .helpers import (
     CUSTOMER_ID,
+    EMAIL,
     START,
     TOKEN,
     coordinator_of,
@@ -203,6 +205,8 @@ async def test_reconnects_after_a_drop(
     await wait_for(hass, lambda: coordinator.link_up)
     assert hellos(simulator) == 2
     assert len(simulator.commands("GET_CHARGE_POINTS")) == 2  # the list is re-read
+    assert len(simulator.commands("GET_CH_STATUS")) == 4  # every point again
+    assert len(simulator.commands("GET_GRID_STATUS")) == 3  # once for the shared grid
     assert simulator.open_connections == 1
 
     await simulator.plug_in("BCU102")
@@ -444,3 +448,34 @@ async def test_execute_maps_client_errors(
     with pytest.raises(HomeAssistantError) as err:
         await coordinator.async_execute("BCU101", lambda client: client.soft_reset("BCU101"))
     assert err.value.translation_key == "communication_error"
+
+
+async def test_logs_carry_no_secrets(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    delays: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Setup, a reconnect and a refused token, all at debug level: no token, no e-mail."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.ev_charge_points")
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    auth_token = simulator.auth_token(TOKEN)
+    assert auth_token
+
+    await simulator.faults.drop_connections(code=1011)
+    await wait_for(hass, lambda: delays == [1])
+    fire(hass, 1)
+    await wait_for(hass, lambda: coordinator_of(entry).link_up)
+    simulator.revoke_token(TOKEN)
+    fire(hass, CHARGE_POINTS_REFRESH_INTERVAL.total_seconds())
+    await wait_for(hass, lambda: bool(hass.config_entries.flow.async_progress_by_handler(DOMAIN)))
+
+    ours = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.ev_charge_points")
+    ]
+    assert any("refused the API token" in line for line in ours)
+    for secret in (TOKEN, EMAIL, auth_token, "Test Owner"):
+        assert not [line for line in ours if secret in line]
