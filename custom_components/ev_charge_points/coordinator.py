@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import random
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
@@ -105,6 +106,16 @@ def format_reset_time(reset_at: datetime) -> str:
     return dt_util.as_local(reset_at).strftime("%H:%M")
 
 
+def _convert[E: StrEnum](kind: type[E], value: StrEnum | None) -> E | None:
+    """Map a client enum onto the model's by value; a value the model lacks becomes None."""
+    if value is None:
+        return None
+    try:
+        return kind(value.value)
+    except ValueError:
+        return None
+
+
 @dataclass(slots=True)
 class _PointState:
     """Everything the client told us about one charge point, latest value wins."""
@@ -162,12 +173,8 @@ class _PointState:
             manufacturer=MANUFACTURER_BLUE_CURRENT,
             model=info.model_type,
             grid_id=grid_id,
-            activity=ChargerActivity(self.activity.value) if self.activity else None,
-            vehicle_state=(
-                VehicleState(status.vehicle_status.value)
-                if status is not None and status.vehicle_status is not None
-                else None
-            ),
+            activity=_convert(ChargerActivity, self.activity),
+            vehicle_state=_convert(VehicleState, status.vehicle_status if status else None),
             voltage=status.voltages if status else (None, None, None),
             current=status.currents if status else (None, None, None),
             session_energy=status.session_energy_kwh if status else None,

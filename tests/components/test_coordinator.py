@@ -25,7 +25,7 @@ from custom_components.ev_charge_points.const import (
     UNAVAILABLE_GRACE_PERIOD,
 )
 from custom_components.ev_charge_points.coordinator import backoff_delay
-from custom_components.ev_charge_points.model import VehicleState
+from custom_components.ev_charge_points.model import ChargePointData, VehicleState
 
 from .helpers import (
     CUSTOMER_ID,
@@ -479,3 +479,42 @@ async def test_logs_carry_no_secrets(
     assert any("refused the API token" in line for line in ours)
     for secret in (TOKEN, EMAIL, auth_token, "Test Owner"):
         assert not [line for line in ours if secret in line]
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+
+def test_power_is_the_per_phase_sum() -> None:
+    """Power is sum(V x I) per phase, not the vendor's avg V x avg I x 1.732."""
+    three = ChargePointData(
+        id="X", name="X", manufacturer="M", voltage=(230, 231, 229), current=(16, 16, 16)
+    )
+    assert three.power == 230 * 16 + 231 * 16 + 229 * 16  # 11040 W, the vendor says 6.37 kW
+    one = ChargePointData(
+        id="X", name="X", manufacturer="M", voltage=(230, 230, 230), current=(16, 0, 0)
+    )
+    assert one.power == 3680
+    assert one.average_current == 16  # unused phases do not dilute the mean
+    partial = ChargePointData(
+        id="X", name="X", manufacturer="M", voltage=(230, None, None), current=(10, 10, 10)
+    )
+    assert partial.power == 2300
+    assert ChargePointData(id="X", name="X", manufacturer="M").power is None
+
+
+def test_current_left_follows_the_active_limit() -> None:
+    """The remaining current uses the smart-charging limit only while smart charging is on."""
+    point = ChargePointData(
+        id="X",
+        name="X",
+        manufacturer="M",
+        current=(10, 6, 10),
+        max_usage=16,
+        smart_charging_max_usage=10,
+        smart_charging=False,
+    )
+    assert point.average_current == 8.7
+    assert point.current_left == 7.3
+    point.smart_charging = True
+    assert point.current_left == 1.3
+    assert ChargePointData(id="X", name="X", manufacturer="M", max_usage=16).current_left is None

@@ -146,5 +146,5 @@ async def test_setup_times_out_when_the_server_stays_silent(
         await setup_entry(hass, entry)
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert entry.error_reason_translation_key in {"setup_timeout", "cannot_connect"}
+    assert entry.error_reason_translation_key == "setup_timeout"
     await wait_for(hass, lambda: simulator.open_connections == 0)
