@@ -18,9 +18,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ev_charge_points.const import CHARGE_POINTS_REFRESH_INTERVAL
-from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
-from .helpers import START, TOKEN, coordinator_of, make_entry, setup_entry, wait_for
+from .helpers import TOKEN, coordinator_of, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -28,18 +27,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from syrupy.assertion import SnapshotAssertion
 
+    from simulators.bluecurrent import BlueCurrentSimulator
+
 TEST_SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
-
-
-@pytest.fixture
-async def simulator(
-    socket_enabled: None, simulator_options: SimulatorOptions
-) -> AsyncIterator[BlueCurrentSimulator]:
-    """The test scenario with its clock at START, so the states are deterministic."""
-    async with BlueCurrentSimulator(
-        Scenario.from_file(TEST_SCENARIO), options=simulator_options, clock=SimClock(START)
-    ) as sim:
-        yield sim
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVA
 from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 
-from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
-
-from .helpers import START, make_entry, setup_entry, wait_for
+from .helpers import make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -24,18 +22,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
+    from simulators.bluecurrent import BlueCurrentSimulator
+
 TEST_SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
-
-
-@pytest.fixture
-async def simulator(
-    socket_enabled: None, simulator_options: SimulatorOptions
-) -> AsyncIterator[BlueCurrentSimulator]:
-    """The test scenario with its clock at START, so the states are deterministic."""
-    async with BlueCurrentSimulator(
-        Scenario.from_file(TEST_SCENARIO), options=simulator_options, clock=SimClock(START)
-    ) as sim:
-        yield sim
 
 
 @pytest.fixture

@@ -14,19 +14,17 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from syrupy.filters import props
 
 from custom_components.ev_charge_points.const import DOMAIN
-from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock
 
 from .helpers import CUSTOMER_ID, EMAIL, START, TOKEN, make_entry, setup_entry
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
     from syrupy.assertion import SnapshotAssertion
 
-    from simulators.bluecurrent import SimulatorOptions
+    from simulators.bluecurrent import BlueCurrentSimulator
+
 
 # Personal data of the test scenario that must never appear in diagnostics.
 SECRETS = (
@@ -45,17 +43,6 @@ SECRETS = (
 def frozen_start(freezer: FrozenDateTimeFactory) -> None:
     """Freeze time before anything (the API client's access token included) is created."""
     freezer.move_to(START)
-
-
-@pytest.fixture
-async def simulator(
-    socket_enabled: None, simulator_options: SimulatorOptions
-) -> AsyncIterator[BlueCurrentSimulator]:
-    """The test scenario on a fixed simulated clock, so the snapshot is stable."""
-    async with BlueCurrentSimulator(
-        Scenario.builtin("test"), options=simulator_options, clock=SimClock(START)
-    ) as sim:
-        yield sim
 
 
 def assert_no_secrets(data: object, simulator: BlueCurrentSimulator) -> None:

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 import pytest
 from homeassistant.components.sensor import SensorDeviceClass
@@ -25,41 +25,20 @@ from custom_components.ev_charge_points.button import BUTTONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from custom_components.ev_charge_points.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from custom_components.ev_charge_points.switch import SWITCHES
-from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
 from .helpers import CUSTOMER_ID, START, coordinator_of, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Mapping
+    from collections.abc import AsyncIterator, Mapping
 
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.helpers.entity import EntityDescription
     from syrupy.assertion import SnapshotAssertion
 
+    from simulators.bluecurrent import BlueCurrentSimulator
+
 INTEGRATION = Path(__file__).parents[2] / "custom_components" / DOMAIN
 TEST_SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
-
-
-@pytest.fixture
-async def simulator(
-    socket_enabled: None, simulator_options: SimulatorOptions
-) -> AsyncIterator[BlueCurrentSimulator]:
-    """The test scenario with its clock at START, so sessions and meters are deterministic."""
-    async with BlueCurrentSimulator(
-        Scenario.from_file(TEST_SCENARIO), options=simulator_options, clock=SimClock(START)
-    ) as sim:
-        yield sim
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Create the entities that are disabled by default as enabled."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        return_value=True,
-        new_callable=PropertyMock,
-    ):
-        yield
 
 
 @pytest.fixture

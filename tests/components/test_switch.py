@@ -27,9 +27,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ev_charge_points.const import UNAVAILABLE_GRACE_PERIOD
-from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
-from .helpers import START, coordinator_of, make_entry, setup_entry, wait_for
+from .helpers import coordinator_of, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -38,22 +37,13 @@ if TYPE_CHECKING:
     from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
+    from simulators.bluecurrent import BlueCurrentSimulator
+
 TEST_SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
 
 PLUG_AND_CHARGE = "switch.driveway_plug_and_charge"
 LINKED_ONLY = "switch.driveway_linked_charge_cards_only"
 BLOCK = "switch.driveway_block"
-
-
-@pytest.fixture
-async def simulator(
-    socket_enabled: None, simulator_options: SimulatorOptions
-) -> AsyncIterator[BlueCurrentSimulator]:
-    """The test scenario with its clock at START, so the states are deterministic."""
-    async with BlueCurrentSimulator(
-        Scenario.from_file(TEST_SCENARIO), options=simulator_options, clock=SimClock(START)
-    ) as sim:
-        yield sim
 
 
 @pytest.fixture
