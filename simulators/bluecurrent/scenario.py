@@ -9,7 +9,7 @@ JSON layout::
 
     {"seed": 1,
      "accounts": [{"api_token": "...", "customer_id": "1001", "email": "...", "full_name": "...",
-                   "default_card": "BCU-APP",
+                   "default_card": "BCU-APP", "history_days": 14,
                    "cards": [{"uid": "...", "id": "NL-...", "name": "...", "customer_name": "..."}],
                    "charge_points": [{"evse_id": "BCU101", "name": "...",
                                       "grid_id": "GRID-BCU101", "max_usage": 16, ...,
@@ -159,6 +159,9 @@ class AccountSpec:
     default_card: str = NO_CARD
     trees: int = 1
     co2: float = 12.345
+    subscription_type: str = "BASIS"
+    # REST transactions (rest.py): days of seeded session history before the known sessions.
+    history_days: int = 0
     cards: list[CardSpec] = field(default_factory=list)
     charge_points: list[ChargePointSpec] = field(default_factory=list)
     grids: list[GridSpec] = field(default_factory=list)

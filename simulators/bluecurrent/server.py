@@ -32,6 +32,7 @@ from .physics import (
     parse_hhmm,
     wire_number,
 )
+from .rest import SimRestApi
 from .scenario import (
     NO_CARD,
     AccountSpec,
@@ -118,6 +119,8 @@ class SimulatorOptions:
     invalid_token_error: str = ""
     already_connected_status: int = 403
     control_channel: bool = True
+    rest_accepts_api_token: bool = True
+    rest_page_size: int = 25
 
     def __post_init__(self) -> None:
         """Reject values the server cannot honour."""
@@ -316,6 +319,11 @@ class BlueCurrentSimulator:
         for spec in self.scenario.accounts:
             self._accounts.append(self._build_account(spec))
         self._handlers: dict[str, Handler] = self._handler_table()
+        self.rest = SimRestApi(
+            self,
+            accounts=lambda: self._accounts,
+            status_data=lambda point: self._status_object(point, push=False)["data"],
+        )
 
     # ----- construction ------------------------------------------------------------------------
 
@@ -363,8 +371,8 @@ class BlueCurrentSimulator:
             self._owns_realtime = True
 
     def _add_rest_routes(self, app: web.Application) -> None:
-        """REST endpoints of §7 (APP) come in a later issue; they go under REST_PREFIX here."""
-        del app
+        """REST endpoints of §7 (APP) under REST_PREFIX (rest.py)."""
+        self.rest.add_routes(app, REST_PREFIX)
 
     async def stop(self) -> None:
         """Close every socket and the listener."""
@@ -421,7 +429,7 @@ class BlueCurrentSimulator:
 
     @property
     def rest_url(self) -> str:
-        """The REST base URL (endpoints come later)."""
+        """The REST base URL (§7 endpoints, see rest.py)."""
         return f"http://{self.host}:{self.port}{REST_PREFIX}"
 
     @property
@@ -1495,6 +1503,8 @@ class BlueCurrentSimulator:
             await self._push_status(point)
 
     async def _push_status(self, point: SimChargePoint) -> None:
+        # Every session start and end passes here: the REST ledger records finished sessions.
+        self.rest.observe(point)
         account = self._owner(point)
         if account is None:
             return
