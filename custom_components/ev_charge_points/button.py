@@ -1,4 +1,4 @@
-"""Buttons of a charge point: soft reset, reboot, start and stop a session."""
+"""Buttons of a charge point: soft reset, reboot, start and stop a session, boost."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from homeassistant.components.button import (
 )
 from homeassistant.const import EntityCategory
 
-from .api.bluecurrent import NO_CARD
+from .coordinator import boost_commands
 from .entity import EVChargePointEntity, async_setup_charge_point_entities
 
 if TYPE_CHECKING:
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .api.bluecurrent import BlueCurrentClient
     from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .model import ChargePointData
 
 # One command at a time per button: each waits for the charge point's answer.
 PARALLEL_UPDATES = 1
@@ -31,9 +31,10 @@ PARALLEL_UPDATES = 1
 
 @dataclass(frozen=True, kw_only=True)
 class EVChargePointButtonEntityDescription(ButtonEntityDescription):
-    """A charge point button and the command it sends."""
+    """A charge point button, the command it sends and when it can be pressed."""
 
-    press_fn: Callable[[BlueCurrentClient, str], Awaitable[None]]
+    press_fn: Callable[[BlueCurrentCoordinator, str], Awaitable[None]]
+    available_fn: Callable[[ChargePointData], bool] = lambda cp: cp.online
 
 
 BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
@@ -42,25 +43,36 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         translation_key="reset",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda client, evse_id: client.soft_reset(evse_id),
+        press_fn=lambda coordinator, evse_id: coordinator.async_execute(
+            evse_id, lambda client: client.soft_reset(evse_id)
+        ),
     ),
     EVChargePointButtonEntityDescription(
         key="reboot",
         translation_key="reboot",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda client, evse_id: client.reboot(evse_id),
+        press_fn=lambda coordinator, evse_id: coordinator.async_execute(
+            evse_id, lambda client: client.reboot(evse_id)
+        ),
     ),
     EVChargePointButtonEntityDescription(
-        # Without a card for now ("BCU-APP"); choosing a card comes with a card select.
+        # With the card chosen in the charge card select (none until one is chosen).
         key="start_session",
         translation_key="start_session",
-        press_fn=lambda client, evse_id: client.start_session(evse_id, NO_CARD),
+        press_fn=lambda coordinator, evse_id: coordinator.async_start_session(evse_id),
     ),
     EVChargePointButtonEntityDescription(
         key="stop_session",
         translation_key="stop_session",
-        press_fn=lambda client, evse_id: client.stop_session(evse_id),
+        press_fn=lambda coordinator, evse_id: coordinator.async_stop_session(evse_id),
+    ),
+    EVChargePointButtonEntityDescription(
+        # Only while a smart-charging profile holds the session back (§6.1).
+        key="boost",
+        translation_key="boost",
+        press_fn=lambda coordinator, evse_id: coordinator.async_boost(evse_id),
+        available_fn=lambda cp: bool(boost_commands(cp)),
     ),
 )
 
@@ -95,11 +107,13 @@ class EVChargePointButton(EVChargePointEntity, ButtonEntity):
 
     @property
     def available(self) -> bool:
-        """Return whether the charge point is online to take the command."""
-        return super().available and self.charge_point is not None and self.charge_point.online
+        """Return whether the charge point can take the command now."""
+        return (
+            super().available
+            and self.charge_point is not None
+            and self.entity_description.available_fn(self.charge_point)
+        )
 
     async def async_press(self) -> None:
         """Send the command; a rejection or time-out raises a translated error."""
-        press_fn = self.entity_description.press_fn
-        evse_id = self._evse_id
-        await self.coordinator.async_execute(evse_id, lambda client: press_fn(client, evse_id))
+        await self.entity_description.press_fn(self.coordinator, self._evse_id)

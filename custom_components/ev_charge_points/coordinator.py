@@ -14,8 +14,10 @@ import asyncio
 import contextlib
 import random
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
+from datetime import time
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
@@ -36,6 +38,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .api.bluecurrent import (
+    NO_CARD,
     BlueCurrentAlreadyConnectedError,
     BlueCurrentClient,
     BlueCurrentCommandRejectedError,
@@ -52,6 +55,7 @@ from .api.bluecurrent import (
     GridCurrent,
     GridStatus,
     SettingResult,
+    Weekday,
     next_reset,
 )
 from .api.bluecurrent.const import SETTING_LINKED_CHARGE_CARDS_ONLY, SETTING_PLUG_AND_CHARGE
@@ -72,9 +76,16 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from datetime import datetime
 
-    from .api.bluecurrent.models import Activity, BlueCurrentMessage
+    from .api.bluecurrent.models import (
+        Activity,
+        BlueCurrentMessage,
+        ChargeCard,
+        ChargeCards,
+        OverrideCurrentSchedule,
+    )
 
 type EVChargePointsConfigEntry = ConfigEntry[BlueCurrentRuntimeData]
+type PointEventCallback = Callable[[str, dict[str, Any]], None]
 
 
 @dataclass
@@ -246,6 +257,15 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self._delivered_in_session = False
         self._requests_baseline = 0
         self._issue_id = f"{ISSUE_REQUEST_LIMIT}_{entry.entry_id}"
+        # Controls (see the "controls" section): None until read after a connect.
+        self.override_schedules: dict[str, OverrideCurrentSchedule] | None = None
+        self.charge_cards: ChargeCards | None = None
+        self._schedule_lock = asyncio.Lock()
+        self._current_limits: dict[str, float] = {}
+        self._chosen_cards: dict[str, str] = {}
+        self._session_cards: dict[str, str] = {}
+        self._status_seen: set[str] = set()
+        self._point_event_listeners: dict[str, list[PointEventCallback]] = {}
 
     # --- listeners -------------------------------------------------------------------------
 
@@ -522,6 +542,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self._cancel_grace = None
         if self._setup_future is not None and not self._setup_future.done():
             self._setup_future.set_result(None)
+        self._async_on_link_up()
         if not self.connected:
             if not self.last_update_success:
                 LOGGER.info("Connection to Blue Current restored")
@@ -554,8 +575,16 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     async def _async_fetch(self, *, full: bool) -> None:
         """Read the charge point list; then status and grid of every (full) or new point."""
         async with self._fetch_lock:
-            points = await self.client.get_charge_points()
-            added = self._async_apply_charge_point_list(points)
+            listing = await self.client.get_charge_point_list()
+            if listing.skipped:
+                # Any point we know may be among the unreadable entries: none leaves now.
+                LOGGER.debug(
+                    "%d unreadable charge point entries; keeping the points not listed",
+                    listing.skipped,
+                )
+            added = self._async_apply_charge_point_list(
+                list(listing.charge_points), remove_missing=not listing.skipped
+            )
             targets = list(self._points) if full else sorted(added)
             grid_targets = self._grid_request_targets(targets)
             results = await asyncio.gather(
@@ -596,8 +625,10 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         return targets
 
     @callback
-    def _async_apply_charge_point_list(self, points: list[ChargePoint]) -> set[str]:
-        """Add, update and remove charge points; returns the ids that are new."""
+    def _async_apply_charge_point_list(
+        self, points: list[ChargePoint], *, remove_missing: bool = True
+    ) -> set[str]:
+        """Add, update and (unless told not to) remove charge points; returns the new ids."""
         seen = {point.evse_id for point in points}
         added: set[str] = set()
         for point in points:
@@ -607,8 +638,9 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                 added.add(point.evse_id)
             state.apply_info(point)
             self._async_publish_point(point.evse_id)
-        for evse_id in set(self._points) - seen:
-            self._async_remove_point(evse_id)
+        if remove_missing:
+            for evse_id in set(self._points) - seen:
+                self._async_remove_point(evse_id)
         return added
 
     @callback
@@ -656,9 +688,13 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         if (state := self._points.get(evse_id)) is None:
             return
         model = state.to_model(self._grid_of.get(evse_id))
-        if self.data.charge_points.get(evse_id) == model:
+        previous = self.data.charge_points.get(evse_id)
+        if previous == model:
             return
         self.data.charge_points[evse_id] = model
+        self._async_detect_transitions(
+            evse_id, previous, model, has_status=state.status is not None
+        )
         self._async_notify_key(evse_id)
 
     @callback
@@ -828,3 +864,599 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                 translation_key="communication_error",
                 translation_placeholders={"error": str(err) or type(err).__name__},
             ) from err
+
+    # --- controls: override schedules, charge cards, smart charging, sessions ------------------
+
+    @callback
+    def _async_on_link_up(self) -> None:
+        """After every (re)connect read the override schedules and charge cards again.
+
+        A tracked task (not a background one): setup and tests can wait for it.
+        """
+        self.config_entry.async_create_task(
+            self.hass, self._async_load_account_extras(), f"{DOMAIN} schedules and cards"
+        )
+
+    async def _async_load_account_extras(self) -> None:
+        try:
+            schedules = await self.client.list_override_currents()
+        except BlueCurrentError as err:
+            LOGGER.debug("Reading the override schedules failed: %s", type(err).__name__)
+        else:
+            self._async_store_schedule_list(schedules)
+            await self._async_reassert_current_limits()
+        try:
+            cards = await self.client.get_charge_cards()
+        except BlueCurrentError as err:
+            LOGGER.debug("Reading the charge cards failed: %s", type(err).__name__)
+        else:
+            self.charge_cards = cards
+            self._async_notify_points()
+
+    @callback
+    def _async_notify_points(self) -> None:
+        for evse_id in list(self._points):
+            self._async_notify_key(evse_id)
+
+    # override schedules
+
+    def schedule_of(self, evse_id: str) -> OverrideCurrentSchedule | None:
+        """The override schedule the charge point belongs to (at most one)."""
+        for schedule in (self.override_schedules or {}).values():
+            if evse_id in schedule.charge_points:
+                return schedule
+        return None
+
+    def owned_limit_schedule(self, evse_id: str) -> OverrideCurrentSchedule | None:
+        """The schedule behind the charge current limit number, if the server has it.
+
+        It is recognised by its shape (only this charge point, every day, 00:00-23:59), so
+        it survives restarts without storing the server's id.
+        """
+        schedule = self.schedule_of(evse_id)
+        if schedule is None or not is_limit_schedule(schedule, evse_id):
+            return None
+        return schedule
+
+    def current_limit_wanted(self, evse_id: str) -> float | None:
+        """The limit the number keeps for this charge point (None: no limit)."""
+        return self._current_limits.get(evse_id)
+
+    @callback
+    def _async_store_schedule_list(self, schedules: list[OverrideCurrentSchedule]) -> None:
+        """Take the server's full list; a limit someone changed elsewhere is adopted."""
+        self.override_schedules = {schedule.schedule_id: schedule for schedule in schedules}
+        for evse_id in list(self._current_limits):
+            if (owned := self.owned_limit_schedule(evse_id)) is not None:
+                self._current_limits[evse_id] = owned.current
+        self._async_notify_points()
+
+    @callback
+    def _async_store_schedule(self, saved: OverrideCurrentSchedule) -> None:
+        """A created or edited schedule; its points leave any other schedule (one each)."""
+        schedules = self.override_schedules if self.override_schedules is not None else {}
+        points = set(saved.charge_points)
+        for schedule_id, schedule in list(schedules.items()):
+            if schedule_id == saved.schedule_id or not points & set(schedule.charge_points):
+                continue
+            remaining = tuple(p for p in schedule.charge_points if p not in points)
+            if remaining:
+                schedules[schedule_id] = _with_points(schedule, remaining)
+            else:
+                del schedules[schedule_id]
+        schedules[saved.schedule_id] = saved
+        self.override_schedules = schedules
+
+    @callback
+    def _async_forget_schedule(self, schedule_id: str) -> None:
+        if self.override_schedules is not None:
+            self.override_schedules.pop(schedule_id, None)
+
+    @callback
+    def _async_schedules_changed(self) -> None:
+        """After our own change: a limit whose schedule is gone was removed on purpose."""
+        for evse_id in list(self._current_limits):
+            if self.owned_limit_schedule(evse_id) is None:
+                del self._current_limits[evse_id]
+        self._async_notify_points()
+
+    async def _async_require_schedules(self) -> dict[str, OverrideCurrentSchedule]:
+        if self.override_schedules is None:
+            self._async_store_schedule_list(await self.client.list_override_currents())
+        assert self.override_schedules is not None  # noqa: S101 - set just above
+        return self.override_schedules
+
+    async def _async_take_out(self, evse_ids: set[str], *, keep: str | None = None) -> None:
+        """Remove the points from every schedule but `keep` (edit, or clear when empty)."""
+        schedules = await self._async_require_schedules()
+        for schedule in list(schedules.values()):
+            if schedule.schedule_id == keep or not evse_ids & set(schedule.charge_points):
+                continue
+            remaining = [p for p in schedule.charge_points if p not in evse_ids]
+            if remaining:
+                self._async_store_schedule(
+                    await self.client.edit_override_current(
+                        schedule.schedule_id,
+                        remaining,
+                        start_time=schedule.start_time,
+                        start_days=schedule.start_days,
+                        stop_time=schedule.stop_time,
+                        stop_days=schedule.stop_days,
+                        current=schedule.current,
+                    )
+                )
+            else:
+                await self.client.clear_override_current(schedule.schedule_id)
+                self._async_forget_schedule(schedule.schedule_id)
+
+    async def _async_put_override(self, evse_ids: list[str], window: OverrideWindow) -> None:
+        """Create or replace the override of exactly these points (the vendor's algorithm).
+
+        One existing schedule covering only (some of) these points is edited; otherwise the
+        points leave their schedules first and a new one is created.
+        """
+        schedules = await self._async_require_schedules()
+        targets = set(evse_ids)
+        affected = [s for s in schedules.values() if targets & set(s.charge_points)]
+        if len(affected) == 1 and set(affected[0].charge_points) <= targets:
+            saved = await self.client.edit_override_current(
+                affected[0].schedule_id, evse_ids, **window.fields()
+            )
+        else:
+            await self._async_take_out(targets)
+            saved = await self.client.set_override_current(evse_ids, **window.fields())
+        self._async_store_schedule(saved)
+
+    async def async_set_override(self, evse_ids: list[str], window: OverrideWindow) -> None:
+        """Give these charge points one user override schedule (HomeAssistantError on failure)."""
+
+        async def run(_client: BlueCurrentClient) -> None:
+            async with self._schedule_lock:
+                try:
+                    await self._async_put_override(evse_ids, window)
+                finally:
+                    self._async_schedules_changed()
+
+        await self.async_execute(None, run)
+
+    async def async_edit_override(
+        self, schedule_id: str, evse_ids: list[str], window: OverrideWindow
+    ) -> None:
+        """Replace one schedule's points and window; its new points leave other schedules."""
+
+        async def run(_client: BlueCurrentClient) -> None:
+            async with self._schedule_lock:
+                try:
+                    await self._async_take_out(set(evse_ids), keep=schedule_id)
+                    self._async_store_schedule(
+                        await self.client.edit_override_current(
+                            schedule_id, evse_ids, **window.fields()
+                        )
+                    )
+                finally:
+                    self._async_schedules_changed()
+
+        await self.async_execute(None, run)
+
+    async def async_clear_override(
+        self, *, evse_ids: set[str] | None = None, schedule_id: str | None = None
+    ) -> None:
+        """Take charge points out of their schedules, or delete one whole schedule."""
+
+        async def run(_client: BlueCurrentClient) -> None:
+            async with self._schedule_lock:
+                try:
+                    if schedule_id is not None:
+                        await self.client.clear_override_current(schedule_id)
+                        self._async_forget_schedule(schedule_id)
+                    if evse_ids:
+                        await self._async_take_out(evse_ids)
+                finally:
+                    self._async_schedules_changed()
+
+        await self.async_execute(None, run)
+
+    async def async_list_overrides(self) -> list[OverrideCurrentSchedule]:
+        """Read the account's schedules from the server (and keep them)."""
+        schedules = await self.async_execute(None, lambda client: client.list_override_currents())
+        self._async_store_schedule_list(schedules)
+        return schedules
+
+    async def async_set_current_limit(
+        self, evse_id: str, value: float | None, *, only_if_missing: bool = False
+    ) -> None:
+        """Set the charge point's live ceiling through its own all-day schedule.
+
+        None removes the schedule (no ceiling). `only_if_missing` re-creates a limit the
+        server lost and leaves one that exists alone.
+        """
+
+        async def run(_client: BlueCurrentClient) -> None:
+            async with self._schedule_lock:
+                owned = self.owned_limit_schedule(evse_id)
+                if only_if_missing and owned is not None:
+                    return
+                try:
+                    if value is None:
+                        if owned is not None:
+                            await self.client.clear_override_current(owned.schedule_id)
+                            self._async_forget_schedule(owned.schedule_id)
+                    elif owned is None or owned.current != value:
+                        await self._async_put_override([evse_id], limit_window(value))
+                    if value is None:
+                        self._current_limits.pop(evse_id, None)
+                    else:
+                        self._current_limits[evse_id] = value
+                finally:
+                    self._async_schedules_changed()
+
+        await self.async_execute(evse_id, run)
+
+    @callback
+    def async_keep_current_limit(self, evse_id: str, value: float) -> None:
+        """The number restored a limit: re-create it if the server does not have it."""
+        self._current_limits.setdefault(evse_id, value)
+        if self.override_schedules is not None and self.link_up:
+            self.config_entry.async_create_task(
+                self.hass,
+                self._async_reassert_current_limit(evse_id),
+                f"{DOMAIN} restore current limit",
+            )
+
+    async def _async_reassert_current_limits(self) -> None:
+        for evse_id in list(self._current_limits):
+            await self._async_reassert_current_limit(evse_id)
+
+    async def _async_reassert_current_limit(self, evse_id: str) -> None:
+        value = self._current_limits.get(evse_id)
+        if value is None or evse_id not in self._points or self.owned_limit_schedule(evse_id):
+            return
+        LOGGER.info("Restoring the charge current limit of %s, which the server lost", evse_id)
+        try:
+            await self.async_set_current_limit(evse_id, value, only_if_missing=True)
+        except HomeAssistantError as err:
+            LOGGER.warning("Could not restore the charge current limit of %s: %s", evse_id, err)
+
+    # charge cards
+
+    def valid_cards(self) -> list[ChargeCard]:
+        """The account's cards that can start a session."""
+        if self.charge_cards is None:
+            return []
+        return [card for card in self.charge_cards.cards if card.valid is not False]
+
+    def find_card(self, value: str) -> ChargeCard | None:
+        """A valid card by uid or by its printed id (case-insensitive)."""
+        wanted = value.strip().casefold()
+        for card in self.valid_cards():
+            if wanted in (card.uid.casefold(), (card.id or "").casefold()):
+                return card
+        return None
+
+    def chosen_card(self, evse_id: str) -> str:
+        """The card uid the start-session button and action use (NO_CARD: none)."""
+        return self._chosen_cards.get(evse_id, NO_CARD)
+
+    @callback
+    def async_choose_card(self, evse_id: str, card_uid: str) -> None:
+        """Remember the card chosen in the charge card select."""
+        self._chosen_cards[evse_id] = card_uid
+
+    async def async_list_charge_cards(self) -> ChargeCards:
+        """Read the account's charge cards from the server (and keep them)."""
+        cards = await self.async_execute(None, lambda client: client.get_charge_cards())
+        self.charge_cards = cards
+        self._async_notify_points()
+        return cards
+
+    # sessions
+
+    async def async_start_session(self, evse_id: str, card_uid: str | None = None) -> None:
+        """Start a session with the card (None: the card chosen in the select)."""
+        uid = self.chosen_card(evse_id) if card_uid is None else card_uid
+        await self.async_execute(evse_id, lambda client: client.start_session(evse_id, uid))
+        self._session_cards[evse_id] = uid
+
+    async def async_stop_session(self, evse_id: str) -> None:
+        """Stop the running session."""
+        await self.async_execute(evse_id, lambda client: client.stop_session(evse_id))
+
+    # smart charging
+
+    async def async_set_smart_charging(
+        self,
+        evse_id: str,
+        profile: SmartChargingProfile,
+        then: Callable[[BlueCurrentClient], Awaitable[None]] | None = None,
+    ) -> None:
+        """Make `profile` the active one (§6.1: the new one on first, then the old one off).
+
+        `then` sends the profile's settings afterwards. The charge point list is read back,
+        so the select shows what the server now reports, not what was asked.
+        """
+        charge_point = self.data.charge_points.get(evse_id)
+        flags = {
+            SmartChargingProfile.DELAYED: charge_point.delayed_charging if charge_point else None,
+            SmartChargingProfile.PRICE_BASED: (
+                charge_point.price_based_charging if charge_point else None
+            ),
+        }
+
+        async def run(client: BlueCurrentClient) -> None:
+            sent = False
+            if profile is not SmartChargingProfile.OFF and flags[profile] is not True:
+                await _profile_setter(client, profile)(evse_id, True)  # noqa: FBT003
+                sent = True
+            for other, active in flags.items():
+                if other is not profile and active is not False:
+                    await _profile_setter(client, other)(evse_id, False)  # noqa: FBT003
+                    sent = True
+            if then is not None:
+                await then(client)
+                sent = True
+            if sent:
+                # CH_STATUS does not carry the profile flags; the subscriber applies the list.
+                await client.get_charge_points()
+
+        await self.async_execute(evse_id, run)
+
+    async def async_boost(self, evse_id: str) -> None:
+        """Override the profile that holds charging back, for this session."""
+        charge_point = self.data.charge_points.get(evse_id)
+        commands = boost_commands(charge_point) if charge_point else []
+
+        async def run(client: BlueCurrentClient) -> None:
+            for command in commands:
+                await command(client, evse_id)
+
+        await self.async_execute(evse_id, run)
+
+    # charge point events (device triggers, event entity)
+
+    @callback
+    def async_add_point_event_listener(
+        self, evse_id: str, event_callback: PointEventCallback
+    ) -> CALLBACK_TYPE:
+        """Call `event_callback(type, data)` for every event of the charge point."""
+        self._point_event_listeners.setdefault(evse_id, []).append(event_callback)
+
+        @callback
+        def _remove() -> None:
+            with contextlib.suppress(ValueError, KeyError):
+                self._point_event_listeners[evse_id].remove(event_callback)
+
+        return _remove
+
+    @callback
+    def _async_detect_transitions(
+        self,
+        evse_id: str,
+        previous: ChargePointData | None,
+        model: ChargePointData,
+        *,
+        has_status: bool,
+    ) -> None:
+        """Turn changes of the charge point's data into events.
+
+        Nothing fires before the point's first status was seen: what the first status
+        says is the starting point, not a change.
+        """
+        seen = evse_id in self._status_seen
+        if has_status:
+            self._status_seen.add(evse_id)
+        if previous is None or not seen:
+            return
+        events: list[tuple[str, dict[str, Any]]] = []
+        if previous.activity is not None and model.activity is not None:
+            if previous.online != model.online:
+                events.append((EVENT_ONLINE if model.online else EVENT_OFFLINE, {}))
+            if previous.charging != model.charging:
+                events.append(
+                    (EVENT_CHARGING_STARTED if model.charging else EVENT_CHARGING_STOPPED, {})
+                )
+        if (
+            previous.vehicle_state is not None
+            and model.vehicle_state is not None
+            and previous.vehicle_connected != model.vehicle_connected
+        ):
+            events.append(
+                (
+                    EVENT_VEHICLE_CONNECTED
+                    if model.vehicle_connected
+                    else EVENT_VEHICLE_DISCONNECTED,
+                    {},
+                )
+            )
+        stop, start = model.session_stop, model.session_start
+        if (
+            stop is not None
+            and stop != previous.session_stop
+            and start is not None
+            and start <= stop
+        ):
+            events.append((EVENT_SESSION_ENDED, self._session_summary(evse_id, model)))
+        for kind, data in events:
+            self._async_fire_point_event(evse_id, kind, data)
+
+    def _session_summary(self, evse_id: str, model: ChargePointData) -> dict[str, Any]:
+        """What an ended session brought; the card only when known (never its uid)."""
+        assert model.session_start is not None  # noqa: S101 - checked by the caller
+        assert model.session_stop is not None  # noqa: S101
+        uid = self._session_cards.pop(evse_id, None)
+        info = self._points[evse_id].info if evse_id in self._points else None
+        name = card_id = None
+        if uid is None and info is not None and info.plug_and_charge.value:
+            # Plug and charge started it with the point's own card.
+            ref = info.plug_and_charge_card
+            if ref is not None and ref.uid not in (None, NO_CARD):
+                uid, name, card_id = ref.uid, ref.name or None, ref.id
+        if uid is not None and uid != NO_CARD and (card := self.find_card(uid)) is not None:
+            name, card_id = card.name or None, card.id
+        return {
+            "energy": model.session_energy,
+            "cost": model.session_cost,
+            "currency": model.currency,
+            "started": model.session_start.isoformat(),
+            "stopped": model.session_stop.isoformat(),
+            "duration": round((model.session_stop - model.session_start).total_seconds()),
+            "card": name,
+            "card_id": card_id,
+        }
+
+    @callback
+    def _async_fire_point_event(self, evse_id: str, kind: str, data: dict[str, Any]) -> None:
+        LOGGER.debug("Charge point %s: %s", evse_id, kind)
+        for event_callback in list(self._point_event_listeners.get(evse_id, ())):
+            event_callback(kind, data)
+        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, evse_id)})
+        if device is not None:
+            self.hass.bus.async_fire(
+                EVENT_CHARGE_POINT, {"device_id": device.id, "type": kind, **data}
+            )
+
+
+# --- controls: helpers -------------------------------------------------------------------------
+
+# Fired on the bus for device triggers: {"device_id", "type", ...session data}.
+EVENT_CHARGE_POINT = f"{DOMAIN}_event"
+EVENT_VEHICLE_CONNECTED = "vehicle_connected"
+EVENT_VEHICLE_DISCONNECTED = "vehicle_disconnected"
+EVENT_CHARGING_STARTED = "charging_started"
+EVENT_CHARGING_STOPPED = "charging_stopped"
+EVENT_SESSION_ENDED = "session_ended"
+EVENT_OFFLINE = "offline"
+EVENT_ONLINE = "online"
+POINT_EVENTS = (
+    EVENT_VEHICLE_CONNECTED,
+    EVENT_VEHICLE_DISCONNECTED,
+    EVENT_CHARGING_STARTED,
+    EVENT_CHARGING_STOPPED,
+    EVENT_SESSION_ENDED,
+    EVENT_OFFLINE,
+    EVENT_ONLINE,
+)
+
+# The charge current limit's own schedule: every day from 00:00 to 23:59. A window that
+# ends where it starts (00:00-00:00) may mean "empty" to the server, so the last minute
+# of each day is left out.
+LIMIT_DAYS: tuple[Weekday, ...] = tuple(Weekday)
+LIMIT_START = time(0, 0)
+LIMIT_STOP = time(23, 59)
+# The lowest current a charge point offers (IEC 61851); below it a car does not charge.
+MIN_CHARGE_CURRENT = 6.0
+DEFAULT_MAX_CURRENT = 32.0
+
+
+class SmartChargingProfile(StrEnum):
+    """The smart-charging profile of a charge point (one at most is active)."""
+
+    OFF = "off"
+    DELAYED = "delayed"
+    PRICE_BASED = "price_based"
+
+
+def smart_charging_profile(charge_point: ChargePointData) -> SmartChargingProfile | None:
+    """The active profile; delayed wins if the server reports both (§6.1)."""
+    if charge_point.delayed_charging:
+        return SmartChargingProfile.DELAYED
+    if charge_point.price_based_charging:
+        return SmartChargingProfile.PRICE_BASED
+    if charge_point.delayed_charging is None and charge_point.price_based_charging is None:
+        return None
+    return SmartChargingProfile.OFF
+
+
+def _profile_setter(
+    client: BlueCurrentClient, profile: SmartChargingProfile
+) -> Callable[[str, bool], Awaitable[None]]:
+    if profile is SmartChargingProfile.DELAYED:
+        return client.set_delayed_charging
+    return client.set_price_based_charging
+
+
+def boost_commands(
+    charge_point: ChargePointData,
+) -> list[Callable[[BlueCurrentClient, str], Awaitable[None]]]:
+    """What a boost sends now; empty when no profile holds charging back.
+
+    Delayed: the session waits (activity delayed). Price based: the session charges at the
+    profile's reduced current. With both flags set the delayed rule decides and both
+    overrides go out, price based first (§6.1).
+    """
+    if (
+        not charge_point.smart_charging
+        or charge_point.vehicle_state in (None, VehicleState.VEHICLE_ERROR)
+        or not charge_point.online
+    ):
+        return []
+    if charge_point.delayed_charging:
+        if charge_point.activity != ChargerActivity.DELAYED:
+            return []
+        commands: list[Callable[[BlueCurrentClient, str], Awaitable[None]]] = []
+        if charge_point.price_based_charging:
+            commands.append(lambda client, evse_id: client.override_charging_profiles(evse_id))
+        commands.append(lambda client, evse_id: client.override_delayed_charging_timeout(evse_id))
+        return commands
+    if charge_point.price_based_charging and charge_point.activity == ChargerActivity.CHARGING:
+        return [lambda client, evse_id: client.override_charging_profiles(evse_id)]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideWindow:
+    """A weekly override window and its current."""
+
+    start_time: time
+    start_days: tuple[Weekday, ...]
+    stop_time: time
+    stop_days: tuple[Weekday, ...]
+    current: float
+
+    def fields(self) -> dict[str, Any]:
+        """Keyword arguments of the client's set/edit calls."""
+        return {
+            "start_time": self.start_time,
+            "start_days": self.start_days,
+            "stop_time": self.stop_time,
+            "stop_days": self.stop_days,
+            "current": self.current,
+        }
+
+    @classmethod
+    def of(cls, schedule: OverrideCurrentSchedule) -> OverrideWindow:
+        """The window of an existing schedule."""
+        return cls(
+            start_time=schedule.start_time,
+            start_days=schedule.start_days,
+            stop_time=schedule.stop_time,
+            stop_days=schedule.stop_days,
+            current=schedule.current,
+        )
+
+
+def limit_window(current: float) -> OverrideWindow:
+    """The all-day window of the charge current limit."""
+    return OverrideWindow(
+        start_time=LIMIT_START,
+        start_days=LIMIT_DAYS,
+        stop_time=LIMIT_STOP,
+        stop_days=LIMIT_DAYS,
+        current=current,
+    )
+
+
+def is_limit_schedule(schedule: OverrideCurrentSchedule, evse_id: str) -> bool:
+    """Whether the schedule has the shape of the charge current limit of this point."""
+    return (
+        schedule.charge_points == (evse_id,)
+        and schedule.start_time == LIMIT_START
+        and schedule.stop_time == LIMIT_STOP
+        and set(schedule.start_days) == set(LIMIT_DAYS)
+        and set(schedule.stop_days) == set(LIMIT_DAYS)
+    )
+
+
+def _with_points(
+    schedule: OverrideCurrentSchedule, points: tuple[str, ...]
+) -> OverrideCurrentSchedule:
+    return dataclass_replace(schedule, charge_points=points)

@@ -1,0 +1,61 @@
+"""An event per charge point when a charging session ends, with what it brought."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import callback
+
+from .coordinator import EVENT_SESSION_ENDED
+from .entity import EVChargePointEntity, async_setup_charge_point_entities
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import EVChargePointsConfigEntry
+
+PARALLEL_UPDATES = 0
+
+SESSION_DESCRIPTION = EventEntityDescription(
+    key="session",
+    translation_key="session",
+    event_types=[EVENT_SESSION_ENDED],
+)
+EVENTS: tuple[EventEntityDescription, ...] = (SESSION_DESCRIPTION,)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EVChargePointsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the session event of every charge point."""
+    coordinator = entry.runtime_data.coordinator
+
+    def _create(evse_id: str) -> Iterable[Entity]:
+        return [SessionEvent(coordinator, evse_id, SESSION_DESCRIPTION)]
+
+    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+
+
+class SessionEvent(EVChargePointEntity, EventEntity):
+    """Fires "session_ended" with energy (kWh), cost, duration (s), start, stop and card."""
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to the charge point's events."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_point_event_listener(self._evse_id, self._on_event)
+        )
+
+    @callback
+    def _on_event(self, kind: str, data: dict[str, Any]) -> None:
+        if kind not in self.event_types:
+            return
+        self._trigger_event(kind, data)
+        self.async_write_ha_state()

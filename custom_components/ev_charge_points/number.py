@@ -1,0 +1,107 @@
+"""The charge current limit: a live ceiling in amperes, for load balancers and solar surplus.
+
+Blue Current has no set-point command. The limit is a user override-current schedule that
+the integration owns: this charge point only, every day from 00:00 to 23:59. Changing the
+number edits that schedule; the maximum removes it (no ceiling). The value is the one the
+server stored, never an assumed one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntityDescription,
+    RestoreNumber,
+)
+from homeassistant.const import UnitOfElectricCurrent
+
+from .coordinator import DEFAULT_MAX_CURRENT, MIN_CHARGE_CURRENT
+from .entity import EVChargePointEntity, async_setup_charge_point_entities
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import EVChargePointsConfigEntry
+
+# One change at a time per number: each waits for the server's reply.
+PARALLEL_UPDATES = 1
+
+CURRENT_LIMIT_DESCRIPTION = NumberEntityDescription(
+    key="charge_current_limit",
+    translation_key="charge_current_limit",
+    device_class=NumberDeviceClass.CURRENT,
+    native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+    native_step=1,
+)
+NUMBERS: tuple[NumberEntityDescription, ...] = (CURRENT_LIMIT_DESCRIPTION,)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EVChargePointsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the charge current limit of every charge point."""
+    coordinator = entry.runtime_data.coordinator
+
+    def _create(evse_id: str) -> Iterable[Entity]:
+        return [ChargeCurrentLimitNumber(coordinator, evse_id, CURRENT_LIMIT_DESCRIPTION)]
+
+    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+
+
+class ChargeCurrentLimitNumber(EVChargePointEntity, RestoreNumber):
+    """The charge point's ceiling; the maximum means no ceiling."""
+
+    _attr_native_min_value = MIN_CHARGE_CURRENT
+
+    @property
+    def available(self) -> bool:
+        """Return whether the point is online and the account's schedules are known."""
+        return (
+            super().available
+            and self.charge_point is not None
+            and self.charge_point.online
+            and self.coordinator.override_schedules is not None
+        )
+
+    @property
+    def native_max_value(self) -> float:
+        """Return the charge point's own maximum (32 A until it is known)."""
+        charge_point = self.charge_point
+        if charge_point is None or not charge_point.max_usage:
+            return DEFAULT_MAX_CURRENT
+        return max(charge_point.max_usage, MIN_CHARGE_CURRENT)
+
+    @property
+    def native_value(self) -> float | None:
+        """Return the limit the server has; the maximum when there is none."""
+        coordinator = self.coordinator
+        if coordinator.override_schedules is None:
+            return coordinator.current_limit_wanted(self._evse_id)
+        if (owned := coordinator.owned_limit_schedule(self._evse_id)) is not None:
+            return owned.current
+        return self.native_max_value
+
+    def _visible_state(self) -> tuple[object, ...]:
+        return (self.available, self.native_value, self.native_max_value)
+
+    async def async_added_to_hass(self) -> None:
+        """Take the last value back; the coordinator re-creates it if the server lost it."""
+        await super().async_added_to_hass()
+        data = await self.async_get_last_number_data()
+        if data is None or data.native_value is None:
+            return
+        if data.native_value < self.native_max_value:
+            self.coordinator.async_keep_current_limit(self._evse_id, data.native_value)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Set the ceiling; the maximum removes the integration's schedule."""
+        limit = None if value >= self.native_max_value else value
+        await self.coordinator.async_set_current_limit(self._evse_id, limit)
