@@ -1007,54 +1007,58 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             saved = await self.client.set_override_current(evse_ids, **window.fields())
         self._async_store_schedule(saved)
 
-    async def async_set_override(self, evse_ids: list[str], window: OverrideWindow) -> None:
-        """Give these charge points one user override schedule (HomeAssistantError on failure)."""
+    async def _async_change_schedules(
+        self, evse_id: str | None, change: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Run one schedule change under the lock, as a command (translated errors).
+
+        After a failure the list is read again: a multi-step change may have gone half
+        way, and the entities must show what the server has, not what was asked.
+        """
 
         async def run(_client: BlueCurrentClient) -> None:
             async with self._schedule_lock:
                 try:
-                    await self._async_put_override(evse_ids, window)
-                finally:
-                    self._async_schedules_changed()
+                    await change()
+                except BlueCurrentError:
+                    with contextlib.suppress(BlueCurrentError):
+                        self._async_store_schedule_list(await self.client.list_override_currents())
+                    self._async_notify_points()
+                    raise
+                self._async_schedules_changed()
 
-        await self.async_execute(None, run)
+        await self.async_execute(evse_id, run)
+
+    async def async_set_override(self, evse_ids: list[str], window: OverrideWindow) -> None:
+        """Give these charge points one user override schedule (HomeAssistantError on failure)."""
+        await self._async_change_schedules(None, lambda: self._async_put_override(evse_ids, window))
 
     async def async_edit_override(
         self, schedule_id: str, evse_ids: list[str], window: OverrideWindow
     ) -> None:
         """Replace one schedule's points and window; its new points leave other schedules."""
 
-        async def run(_client: BlueCurrentClient) -> None:
-            async with self._schedule_lock:
-                try:
-                    await self._async_take_out(set(evse_ids), keep=schedule_id)
-                    self._async_store_schedule(
-                        await self.client.edit_override_current(
-                            schedule_id, evse_ids, **window.fields()
-                        )
-                    )
-                finally:
-                    self._async_schedules_changed()
+        async def change() -> None:
+            await self._async_take_out(set(evse_ids), keep=schedule_id)
+            self._async_store_schedule(
+                await self.client.edit_override_current(schedule_id, evse_ids, **window.fields())
+            )
 
-        await self.async_execute(None, run)
+        await self._async_change_schedules(None, change)
 
     async def async_clear_override(
         self, *, evse_ids: set[str] | None = None, schedule_id: str | None = None
     ) -> None:
         """Take charge points out of their schedules, or delete one whole schedule."""
 
-        async def run(_client: BlueCurrentClient) -> None:
-            async with self._schedule_lock:
-                try:
-                    if schedule_id is not None:
-                        await self.client.clear_override_current(schedule_id)
-                        self._async_forget_schedule(schedule_id)
-                    if evse_ids:
-                        await self._async_take_out(evse_ids)
-                finally:
-                    self._async_schedules_changed()
+        async def change() -> None:
+            if schedule_id is not None:
+                await self.client.clear_override_current(schedule_id)
+                self._async_forget_schedule(schedule_id)
+            if evse_ids:
+                await self._async_take_out(evse_ids)
 
-        await self.async_execute(None, run)
+        await self._async_change_schedules(None, change)
 
     async def async_list_overrides(self) -> list[OverrideCurrentSchedule]:
         """Read the account's schedules from the server (and keep them)."""
@@ -1071,26 +1075,21 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         server lost and leaves one that exists alone.
         """
 
-        async def run(_client: BlueCurrentClient) -> None:
-            async with self._schedule_lock:
-                owned = self.owned_limit_schedule(evse_id)
-                if only_if_missing and owned is not None:
-                    return
-                try:
-                    if value is None:
-                        if owned is not None:
-                            await self.client.clear_override_current(owned.schedule_id)
-                            self._async_forget_schedule(owned.schedule_id)
-                    elif owned is None or owned.current != value:
-                        await self._async_put_override([evse_id], limit_window(value))
-                    if value is None:
-                        self._current_limits.pop(evse_id, None)
-                    else:
-                        self._current_limits[evse_id] = value
-                finally:
-                    self._async_schedules_changed()
+        async def change() -> None:
+            owned = self.owned_limit_schedule(evse_id)
+            if only_if_missing and owned is not None:
+                return
+            if value is None:
+                if owned is not None:
+                    await self.client.clear_override_current(owned.schedule_id)
+                    self._async_forget_schedule(owned.schedule_id)
+                self._current_limits.pop(evse_id, None)
+                return
+            if owned is None or owned.current != value:
+                await self._async_put_override([evse_id], limit_window(value))
+            self._current_limits[evse_id] = value
 
-        await self.async_execute(evse_id, run)
+        await self._async_change_schedules(evse_id, change)
 
     @callback
     def async_keep_current_limit(self, evse_id: str, value: float) -> None:
