@@ -20,7 +20,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .report import build_table, machine, results_block, table_rows, write_benchmarks
+from .report import (
+    build_table,
+    failure_notes,
+    machine,
+    results_block,
+    table_rows,
+    write_benchmarks,
+)
 from .scenarios import bench_accounts, write_scenario
 
 type JSONObject = dict[str, Any]
@@ -210,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         "wall time": f"{time.monotonic() - started:.0f} s",
         "raw results": str(run_dir.relative_to(ROOT)),
     }
-    block = results_block(info, lines, reps, settings)
+    block = results_block(info, lines, reps, settings, failure_notes(results))
     sys.stdout.write(block.replace("<!-- ", "").replace(" -->", "") + "\n")
     if not args.no_write and not args.only:
         write_benchmarks(ROOT / "BENCHMARKS.md", block)

@@ -67,6 +67,28 @@ def _memory_per_point(size: int) -> Getter:
     return get
 
 
+def _per_entity(size: int, key: str, scale: float) -> Getter:
+    """A setup figure divided by the number of enabled entities (what HA pays per entity)."""
+
+    def get(result: JSONObject) -> float | None:
+        figures = _dig(result, "s1", str(size))
+        if not isinstance(figures, dict) or not figures.get("ok") or not figures["entities"]:
+            return None
+        return float(figures[key]) * scale / float(figures["entities"])
+
+    return get
+
+
+def _entities_per_point(size: int) -> Getter:
+    def get(result: JSONObject) -> float | None:
+        figures = _dig(result, "s1", str(size))
+        if not isinstance(figures, dict) or not figures.get("ok"):
+            return None
+        return float(figures["entities"]) / size
+
+    return get
+
+
 def _field(*keys: str | int) -> Getter:
     def get(result: JSONObject) -> float | None:
         value = _dig(result, *keys)
@@ -90,6 +112,10 @@ def table_rows(small: int, load: int, large: tuple[int, ...]) -> list[Row]:
     rows = [
         Row("S1 setup", f"{n} CP: seconds to all entities available", "s1", _setup_seconds(n), 0.5)
         for n in (small, load, *large)
+    ]
+    rows += [
+        Row("S1 setup", f"{load} CP: enabled entities per CP", "s1", _entities_per_point(load)),
+        Row("S1 setup", f"{load} CP: ms per entity", "s1", _per_entity(load, "seconds", 1000)),
     ]
     rows += [
         Row(
@@ -136,6 +162,14 @@ def table_rows(small: int, load: int, large: tuple[int, ...]) -> list[Row]:
         Row("S4 memory", f"{n} CP: KiB RSS per charge point", "s1", _memory_per_point(n), 1.0)
         for n in large
     ]
+    rows.append(
+        Row(
+            "S4 memory",
+            f"{large[0]} CP: KiB RSS per entity",
+            "s1",
+            _per_entity(large[0], "rss_delta", 1 / 1024),
+        )
+    )
     return rows
 
 
@@ -199,6 +233,30 @@ def build_table(
     return lines, summary
 
 
+def failure_notes(results: dict[str, list[JSONObject]]) -> list[str]:
+    """One line per distinct failure (setup that did not bring every point up, no recovery)."""
+    notes: list[str] = []
+    for integration, runs in results.items():
+        for run in runs:
+            if "error" in run:
+                notes.append(f"- {integration}: worker {run['error']}")
+            for size, figures in sorted(run.get("s1", {}).items(), key=lambda kv: int(kv[0])):
+                if figures.get("ok"):
+                    continue
+                reason = figures.get("reason") or (
+                    f"entry {figures.get('entry_state')}, {figures.get('points_ok')} of {size} "
+                    f"charge points got entities ({figures.get('entities')} entities)"
+                )
+                notes.append(f"- {integration}, S1 {size} CP: {reason}")
+            notes.extend(
+                f"- {integration}, S3 ({outage['mode']}): no full data within 1 h after "
+                f"the server returned ({outage['attempts']} connection attempts)"
+                for outage in run.get("s3", [])
+                if not outage.get("recovered")
+            )
+    return list(dict.fromkeys(notes))
+
+
 def machine() -> dict[str, str]:
     """Date, hardware and software versions for the report."""
     cpu = "unknown"
@@ -222,6 +280,14 @@ def machine() -> dict[str, str]:
             text=True,
             check=True,
         ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "custom_components", "simulators"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if dirty:
+            commit += " + uncommitted changes of the integration/simulator"
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     return {
@@ -238,7 +304,11 @@ def machine() -> dict[str, str]:
 
 
 def results_block(
-    info: dict[str, str], lines: list[str], reps: int, settings: dict[str, Any]
+    info: dict[str, str],
+    lines: list[str],
+    reps: int,
+    settings: dict[str, Any],
+    notes: list[str],
 ) -> str:
     """The generated part of BENCHMARKS.md."""
     head = [
@@ -249,7 +319,8 @@ def results_block(
         "Settings: " + ", ".join(f"{k} {v}" for k, v in settings.items()) + ".",
         "",
     ]
-    return "\n".join([START_MARK, *head, *lines, END_MARK])
+    tail = ["", "Failures:", *notes] if notes else []
+    return "\n".join([START_MARK, *head, *lines, *tail, END_MARK])
 
 
 def write_benchmarks(path: Path, block: str) -> None:
