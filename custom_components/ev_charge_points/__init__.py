@@ -11,6 +11,7 @@ from homeassistant.util.ssl import get_default_context
 from .api.bluecurrent import DEFAULT_URL, BlueCurrentClient
 from .const import CONF_API_TOKEN, CONF_URL, DOMAIN
 from .coordinator import BlueCurrentCoordinator, BlueCurrentRuntimeData, EVChargePointsConfigEntry
+from .history import async_setup_history_services
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ PLATFORMS: list[Platform] = [
     Platform.SELECT,
     Platform.NUMBER,
     Platform.EVENT,
+    Platform.CALENDAR,
 ]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -33,6 +35,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
     """Set up the integration; actions are registered here, once, not per entry."""
     async_setup_services(hass)
+    async_setup_history_services(hass)
     return True
 
 

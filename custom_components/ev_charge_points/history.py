@@ -1,0 +1,801 @@
+"""Charging history: REST transactions into a local ledger, long-term statistics and an action.
+
+One `HistoryManager` per config entry:
+- keeps the account's completed sessions in a `Store` (the ledger, with a watermark: the latest
+  stop time seen), read incrementally from the REST API (newest first, paging stops one day
+  before the watermark);
+- imports them as hourly external statistics per charge point, energy in kWh and cost in the
+  tariff currency, each session spread over the hours it spans in proportion to the time. The
+  cumulative sums are a pure function of the ledger, and rows are written (upserted by their
+  start hour) from the earliest hour a new session touches, so a re-import changes nothing and
+  sessions that ended while Home Assistant was off fill their gap on the next import;
+- runs an import at setup and shortly after each session end;
+- answers the `get_charging_sessions` action from the REST API and feeds the calendar.
+
+REST auth (§10 q7, unknown): the API token's auth token is tried first. When REST refuses it,
+the app login of the options flow is used (e-mail, password and the app's SJCL passphrase,
+which this project does not ship); without one a repair issue asks for it. A refused app login
+starts a reauth flow for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final, Literal, Self, cast
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import UnitOfEnergy
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util import slugify
+from homeassistant.util.hass_dict import HassKey
+from homeassistant.util.ssl import get_default_context
+
+from .api.bluecurrent import (
+    DEFAULT_URL,
+    BlueCurrentError,
+    BlueCurrentLoginError,
+    BlueCurrentRequestLimitError,
+    BlueCurrentRestAuthError,
+    BlueCurrentRestClient,
+    Contract,
+    Sustainability,
+    Transaction,
+    app_login,
+    app_url_for,
+    auth_token_of,
+    rest_url_for,
+)
+from .const import CONF_URL, DOMAIN, LOGGER
+from .coordinator import format_reset_time
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterable
+
+    from homeassistant.components.recorder.models import StatisticData, StatisticMetaData
+
+    from .coordinator import EVChargePointsConfigEntry
+    from .model import ChargePointData
+
+# Options of the app login (options flow).
+CONF_APP_USERNAME: Final = "app_username"
+CONF_APP_PASSWORD: Final = "app_password"  # noqa: S105 - a key name
+CONF_APP_PASSPHRASE: Final = "app_passphrase"  # noqa: S105 - a key name
+# Marks a reauth flow that asks for the app login instead of the API token.
+REAUTH_APP_LOGIN: Final = "reauth_app_login"
+
+SERVICE_GET_CHARGING_SESSIONS: Final = "get_charging_sessions"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_DEVICE_ID: Final = "device_id"
+ATTR_START: Final = "start"
+ATTR_END: Final = "end"
+ATTR_CARD: Final = "card"
+
+ISSUE_HISTORY_LOGIN: Final = "history_login_required"
+DATA_HISTORY: HassKey[dict[str, HistoryManager]] = HassKey(f"{DOMAIN}_history")
+STORAGE_VERSION: Final = 1
+# Sessions that stop shortly after the newest one we have may be booked late: re-read a day.
+REREAD_WINDOW: Final = timedelta(days=1)
+# The server books a finished session with some delay (inferred); import a little later.
+SESSION_END_IMPORT_DELAY: Final = 60.0
+# Sustainability and contracts change rarely: read them at most once a day.
+ACCOUNT_INFO_INTERVAL: Final = timedelta(days=1)
+HOUR: Final = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargingSession:
+    """One completed session as the integration keeps and shows it (brand-neutral)."""
+
+    id: str
+    charge_point_id: str
+    charge_point_name: str | None
+    start: datetime
+    end: datetime
+    energy: float  # kWh
+    cost: float | None
+    cost_ex_vat: float | None
+    vat_percentage: float | None
+    currency: str | None
+    card_id: str | None
+    card_name: str | None
+
+    @classmethod
+    def from_transaction(cls, transaction: Transaction) -> Self | None:
+        """Convert a REST transaction; a session without an end is not complete yet."""
+        if transaction.ended_at is None:
+            return None
+        return cls(
+            id=transaction.transaction_id,
+            charge_point_id=transaction.evse_id,
+            charge_point_name=transaction.evse_name,
+            start=transaction.started_at,
+            end=max(transaction.ended_at, transaction.started_at),
+            energy=transaction.energy_kwh,
+            cost=transaction.total_cost,
+            cost_ex_vat=transaction.total_cost_ex_vat,
+            vat_percentage=transaction.vat_percentage,
+            currency=transaction.currency,
+            card_id=transaction.card_id,
+            card_name=transaction.card_name,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form: the ledger's storage format and the action's response."""
+        return {
+            "id": self.id,
+            "charge_point_id": self.charge_point_id,
+            "charge_point_name": self.charge_point_name,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "energy": self.energy,
+            "cost": self.cost,
+            "cost_ex_vat": self.cost_ex_vat,
+            "vat_percentage": self.vat_percentage,
+            "currency": self.currency,
+            "card_id": self.card_id,
+            "card_name": self.card_name,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Read back `as_dict` output."""
+        return cls(
+            id=str(data["id"]),
+            charge_point_id=str(data["charge_point_id"]),
+            charge_point_name=data.get("charge_point_name"),
+            start=dt_util.as_utc(datetime.fromisoformat(data["start"])),
+            end=dt_util.as_utc(datetime.fromisoformat(data["end"])),
+            energy=float(data["energy"]),
+            cost=data.get("cost"),
+            cost_ex_vat=data.get("cost_ex_vat"),
+            vat_percentage=data.get("vat_percentage"),
+            currency=data.get("currency"),
+            card_id=data.get("card_id"),
+            card_name=data.get("card_name"),
+        )
+
+    def overlaps(self, start: datetime | None, end: datetime | None) -> bool:
+        """Whether the session touches [start, end)."""
+        return (start is None or self.end >= start) and (end is None or self.start < end)
+
+    def matches_card(self, card: str) -> bool:
+        """Whether the session ran on `card` (its id or name, case-insensitive)."""
+        wanted = card.strip().casefold()
+        return wanted in {(self.card_id or "").casefold(), (self.card_name or "").casefold()}
+
+
+# --- statistics (pure functions) ------------------------------------------------------------
+
+
+def _hour_floor(moment: datetime) -> datetime:
+    return dt_util.as_utc(moment).replace(minute=0, second=0, microsecond=0)
+
+
+def hourly_amounts(
+    sessions: Iterable[ChargingSession], value: Callable[[ChargingSession], float | None]
+) -> dict[datetime, float]:
+    """Spread each session's value over the UTC hours it spans, in proportion to the time."""
+    buckets: dict[datetime, float] = {}
+    for session in sessions:
+        amount = value(session)
+        if not amount:
+            continue
+        start, end = dt_util.as_utc(session.start), dt_util.as_utc(session.end)
+        duration = (end - start).total_seconds()
+        if duration <= 0:
+            hour = _hour_floor(start)
+            buckets[hour] = buckets.get(hour, 0.0) + amount
+            continue
+        hour = _hour_floor(start)
+        while hour < end:
+            overlap = (min(end, hour + HOUR) - max(start, hour)).total_seconds()
+            if overlap > 0:
+                buckets[hour] = buckets.get(hour, 0.0) + amount * overlap / duration
+            hour += HOUR
+    return buckets
+
+
+def cumulative_rows(buckets: dict[datetime, float], since: datetime | None) -> list[StatisticData]:
+    """Statistic rows (state = sum = running total) for every hour from `since` on."""
+    total = 0.0
+    rows: list[StatisticData] = []
+    for hour in sorted(buckets):
+        total += buckets[hour]
+        if since is None or hour >= since:
+            value = round(total, 6)
+            rows.append({"start": hour, "state": value, "sum": value})
+    return rows
+
+
+def _cost_in(currency: str) -> Callable[[ChargingSession], float | None]:
+    """The session's cost if billed in `currency` (a statistic has one unit)."""
+    return lambda session: session.cost if session.currency == currency else None
+
+
+def statistic_id(evse_id: str, kind: str) -> str:
+    """External statistic id of one charge point ("ev_charge_points:bcu101_energy")."""
+    return f"{DOMAIN}:{slugify(evse_id)}_{kind}"
+
+
+# --- the manager ------------------------------------------------------------------------------
+
+
+class HistoryLoginRequiredError(HomeAssistantError):
+    """REST refused the API token and no app login is configured."""
+
+
+class HistoryManager:
+    """Keeps one account's session ledger, statistics and account figures current."""
+
+    def __init__(self, hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> None:
+        """Prepare; nothing runs before `async_start`."""
+        self.hass = hass
+        self.entry = entry
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry.entry_id}"
+        )
+        self._rest = BlueCurrentRestClient(
+            async_get_clientsession(hass),
+            None,
+            base_url=rest_url_for(entry.data.get(CONF_URL, DEFAULT_URL)),
+        )
+        self._credential: Literal["api", "app"] | None = None  # whose auth token REST uses
+        self._sessions: dict[str, dict[str, ChargingSession]] = {}
+        self._watermark: datetime | None = None
+        self._statistics_from: dict[str, datetime | None] = {}
+        self._loaded = False
+        self._lock = asyncio.Lock()
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._seen_sessions: dict[str, tuple[datetime | None, datetime | None]] = {}
+        self._cancel_scheduled: CALLBACK_TYPE | None = None
+        self._info_read_at: datetime | None = None
+        self.synced = asyncio.Event()
+        self.sustainability: Sustainability | None = None
+        self.contracts: list[Contract] | None = None
+        self.last_import: datetime | None = None
+        self.last_error: str | None = None
+        self.imported_sessions = 0
+        self._update_callbacks: list[CALLBACK_TYPE] = []
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    @callback
+    def async_start(self) -> None:
+        """Watch for session ends and run the first import in the background."""
+        coordinator = self.entry.runtime_data.coordinator
+        for evse_id in coordinator.data.charge_points:
+            self._async_watch(evse_id)
+        self._listeners.append(
+            coordinator.async_add_new_charge_points_listener(self._async_new_points)
+        )
+        self.async_schedule_import(0)
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop watching (entry unload); the running import is cancelled with the entry."""
+        while self._listeners:
+            self._listeners.pop()()
+        if self._cancel_scheduled is not None:
+            self._cancel_scheduled()
+            self._cancel_scheduled = None
+
+    @callback
+    def async_add_listener(self, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update_callback` after every import (calendar, account sensors)."""
+        self._update_callbacks.append(update_callback)
+
+        @callback
+        def _remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._update_callbacks.remove(update_callback)
+
+        return _remove
+
+    @callback
+    def _async_new_points(self, evse_ids: set[str]) -> None:
+        for evse_id in evse_ids:
+            self._async_watch(evse_id)
+        self.async_schedule_import(0)
+
+    @callback
+    def _async_watch(self, evse_id: str) -> None:
+        coordinator = self.entry.runtime_data.coordinator
+
+        @callback
+        def _changed() -> None:
+            if (point := coordinator.data.charge_points.get(evse_id)) is not None:
+                self._async_check_session_end(point)
+
+        if (point := coordinator.data.charge_points.get(evse_id)) is not None:
+            self._seen_sessions[evse_id] = (point.session_start, point.session_stop)
+        self._listeners.append(coordinator.async_add_key_listener(evse_id, _changed))
+
+    @callback
+    def _async_check_session_end(self, point: ChargePointData) -> None:
+        """A new stop time after the start means a session ended: import it soon."""
+        current = (point.session_start, point.session_stop)
+        previous = self._seen_sessions.get(point.id)
+        self._seen_sessions[point.id] = current
+        start, stop = current
+        if previous is None or stop is None or start is None or stop < start:
+            return
+        if stop != previous[1]:
+            LOGGER.debug("Session on %s ended; importing it shortly", point.id)
+            self.async_schedule_import(SESSION_END_IMPORT_DELAY)
+
+    @callback
+    def async_schedule_import(self, delay: float) -> None:
+        """Run an import after `delay` seconds, or now (a pending one is replaced)."""
+        if self._cancel_scheduled is not None:
+            self._cancel_scheduled()
+            self._cancel_scheduled = None
+        if delay <= 0:
+            self._async_run_import()
+            return
+
+        @callback
+        def _run(_now: datetime) -> None:
+            self._cancel_scheduled = None
+            self._async_run_import()
+
+        self._cancel_scheduled = async_call_later(self.hass, delay, _run)
+
+    @callback
+    def _async_run_import(self) -> None:
+        # The first import starts while the entry is still being set up.
+        if self.entry.state not in (ConfigEntryState.LOADED, ConfigEntryState.SETUP_IN_PROGRESS):
+            return
+        self.entry.async_create_background_task(
+            self.hass,
+            self._async_background_import(),
+            f"{DOMAIN} history import {self.entry.entry_id}",
+        )
+
+    async def _async_background_import(self) -> None:
+        """An import nobody waits for: failures are logged, the next trigger retries."""
+        try:
+            await self.async_import()
+        except HistoryLoginRequiredError:
+            LOGGER.debug("History needs the app login (repair issue raised)")
+        except (HomeAssistantError, BlueCurrentError) as err:
+            LOGGER.info("Could not read the charging history: %s", err)
+
+    # --- ledger ----------------------------------------------------------------------------
+
+    async def _async_load(self) -> None:
+        if self._loaded:
+            return
+        stored = await self._store.async_load() or {}
+        for item in stored.get("sessions", []):
+            try:
+                session = ChargingSession.from_dict(item)
+            except (KeyError, TypeError, ValueError):
+                LOGGER.debug("Skipped an unreadable stored session")
+                continue
+            self._sessions.setdefault(session.charge_point_id, {})[session.id] = session
+        if watermark := stored.get("watermark"):
+            self._watermark = dt_util.as_utc(datetime.fromisoformat(watermark))
+        for evse_id, since in (stored.get("statistics_from") or {}).items():
+            self._statistics_from[evse_id] = (
+                None if since is None else dt_util.as_utc(datetime.fromisoformat(since))
+            )
+        self._loaded = True
+
+    def _stored(self) -> dict[str, Any]:
+        return {
+            "watermark": None if self._watermark is None else self._watermark.isoformat(),
+            "statistics_from": {
+                evse_id: None if since is None else since.isoformat()
+                for evse_id, since in self._statistics_from.items()
+            },
+            "sessions": [
+                session.as_dict()
+                for sessions in self._sessions.values()
+                for session in sorted(sessions.values(), key=lambda s: (s.end, s.id))
+            ],
+        }
+
+    def sessions(self, evse_id: str) -> list[ChargingSession]:
+        """The known completed sessions of one charge point, oldest first."""
+        return sorted(self._sessions.get(evse_id, {}).values(), key=lambda s: (s.start, s.id))
+
+    @property
+    def watermark(self) -> datetime | None:
+        """The latest stop time in the ledger."""
+        return self._watermark
+
+    async def async_ensure_synced(self) -> None:
+        """Load the ledger; run an import if none ran yet, or wait for the running one."""
+        await self._async_load()
+        if not self.synced.is_set():
+            with contextlib.suppress(HomeAssistantError, BlueCurrentError):
+                await self.async_import()
+        elif self._lock.locked():
+            async with self._lock:
+                pass
+
+    # --- REST with the right token ---------------------------------------------------------
+
+    def _app_login_configured(self) -> bool:
+        options = self.entry.options
+        return bool(options.get(CONF_APP_USERNAME) and options.get(CONF_APP_PASSWORD))
+
+    async def _async_app_login(self) -> None:
+        options = self.entry.options
+        url = app_url_for(self.entry.data.get(CONF_URL, DEFAULT_URL))
+        try:
+            login = await app_login(
+                options[CONF_APP_USERNAME],
+                options[CONF_APP_PASSWORD],
+                passphrase=options.get(CONF_APP_PASSPHRASE, ""),
+                url=url,
+                ssl_context=get_default_context(),
+            )
+        except BlueCurrentLoginError:
+            LOGGER.warning("Blue Current refused the app login of the history options")
+            self.entry.async_start_reauth(self.hass, data={REAUTH_APP_LOGIN: True})
+            raise
+        self._rest.token = login.token
+        self._credential = "app"
+        if login.sustainability is not None:
+            self.sustainability = login.sustainability
+
+    async def _async_rest[T](self, call: Callable[[BlueCurrentRestClient], Awaitable[T]]) -> T:
+        """Run a REST call with the API token's auth token, falling back to the app login."""
+        if self._credential is None:
+            self._rest.token = auth_token_of(self.entry.runtime_data.client)
+            self._credential = "api"
+        try:
+            return await call(self._rest)
+        except BlueCurrentRestAuthError:
+            if not self._app_login_configured():
+                self._credential = None
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    f"{ISSUE_HISTORY_LOGIN}_{self.entry.entry_id}",
+                    is_fixable=False,
+                    severity=ir.IssueSeverity.WARNING,
+                    translation_key=ISSUE_HISTORY_LOGIN,
+                    translation_placeholders={"title": self.entry.title},
+                )
+                raise HistoryLoginRequiredError(
+                    translation_domain=DOMAIN, translation_key=ISSUE_HISTORY_LOGIN
+                ) from None
+            LOGGER.debug(
+                "REST refused the %s token; logging in on the app socket", self._credential
+            )
+        await self._async_app_login()
+        return await call(self._rest)
+
+    # --- import ----------------------------------------------------------------------------
+
+    async def async_import(self) -> int:
+        """Read new completed sessions and import their statistics; returns how many were new."""
+        async with self._lock:
+            try:
+                added = await self._async_import_locked()
+            except (HomeAssistantError, BlueCurrentError) as err:
+                self.last_error = type(err).__name__
+                LOGGER.debug("History import failed: %s", self.last_error)
+                raise
+            finally:
+                self.synced.set()
+                for update_callback in list(self._update_callbacks):
+                    update_callback()
+            self.last_error = None
+            return added
+
+    async def _async_import_locked(self) -> int:
+        await self._async_load()
+        coordinator = self.entry.runtime_data.coordinator
+        evse_ids = sorted(coordinator.data.charge_points)
+        if not evse_ids:
+            return 0
+        since = None if self._watermark is None else self._watermark - REREAD_WINDOW
+
+        async def _read(rest: BlueCurrentRestClient) -> list[Transaction]:
+            return await rest.get_transactions(evse_ids, since=since)
+
+        transactions = await self._async_rest(_read)
+        ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{self.entry.entry_id}")
+        added = 0
+        for transaction in transactions:
+            session = ChargingSession.from_transaction(transaction)
+            if session is None:
+                continue
+            known = self._sessions.setdefault(session.charge_point_id, {})
+            if session.id in known:
+                continue
+            known[session.id] = session
+            added += 1
+            first_hour = _hour_floor(session.start)
+            pending = self._statistics_from.get(session.charge_point_id)
+            self._statistics_from[session.charge_point_id] = (
+                first_hour if pending is None else min(pending, first_hour)
+            )
+            if self._watermark is None or session.end > self._watermark:
+                self._watermark = session.end
+        if added:
+            LOGGER.debug("History import: %d new sessions", added)
+        self.imported_sessions += added
+        self._async_import_statistics()
+        await self._store.async_save(self._stored())
+        await self._async_refresh_account_info()
+        self.last_import = dt_util.utcnow()
+        return added
+
+    @callback
+    def _async_import_statistics(self) -> None:
+        """Queue statistic rows of every charge point with pending sessions (needs the recorder)."""
+        if "recorder" not in self.hass.config.components:
+            return
+        # Imported here: the recorder is an optional (after-)dependency.
+        from homeassistant.components.recorder.models import (  # noqa: PLC0415
+            StatisticMeanType,
+        )
+        from homeassistant.components.recorder.statistics import (  # noqa: PLC0415
+            async_add_external_statistics,
+        )
+
+        for evse_id, since in list(self._statistics_from.items()):
+            if since is None:
+                continue
+            sessions = list(self._sessions.get(evse_id, {}).values())
+            name = next((s.charge_point_name for s in sessions if s.charge_point_name), evse_id)
+            energy: StatisticMetaData = {
+                "source": DOMAIN,
+                "statistic_id": statistic_id(evse_id, "energy"),
+                "name": f"{name} charged energy",
+                "unit_of_measurement": UnitOfEnergy.KILO_WATT_HOUR,
+                "unit_class": "energy",
+                "has_sum": True,
+                "mean_type": StatisticMeanType.NONE,
+            }
+            rows = cumulative_rows(hourly_amounts(sessions, lambda s: s.energy), since)
+            if rows:
+                async_add_external_statistics(self.hass, energy, rows)
+            currencies = Counter(s.currency for s in sessions if s.currency and s.cost is not None)
+            if currencies:
+                currency = currencies.most_common(1)[0][0]
+                cost: StatisticMetaData = {
+                    "source": DOMAIN,
+                    "statistic_id": statistic_id(evse_id, "cost"),
+                    "name": f"{name} charging cost",
+                    "unit_of_measurement": currency,
+                    "unit_class": None,
+                    "has_sum": True,
+                    "mean_type": StatisticMeanType.NONE,
+                }
+                rows = cumulative_rows(hourly_amounts(sessions, _cost_in(currency)), since)
+                if rows:
+                    async_add_external_statistics(self.hass, cost, rows)
+            self._statistics_from[evse_id] = None
+
+    async def _async_refresh_account_info(self) -> None:
+        """Contracts (REST) and sustainability (app login) at most once a day."""
+        now = dt_util.utcnow()
+        if self._info_read_at is not None and now - self._info_read_at < ACCOUNT_INFO_INTERVAL:
+            return
+        self._info_read_at = now
+        try:
+            self.contracts = await self._async_rest(lambda rest: rest.get_contracts())
+            if self._app_login_configured() and self._credential != "app":
+                await self._async_app_login()
+        except (BlueCurrentError, HomeAssistantError) as err:
+            LOGGER.debug("Account figures not read: %s", type(err).__name__)
+
+    # --- action ----------------------------------------------------------------------------
+
+    async def async_fetch_sessions(
+        self,
+        evse_ids: list[str],
+        *,
+        start: datetime | None,
+        end: datetime | None,
+        card: str | None,
+    ) -> list[ChargingSession]:
+        """Sessions from the REST API (all pages), newest stop first."""
+
+        async def _read(rest: BlueCurrentRestClient) -> list[Transaction]:
+            return await rest.get_transactions(evse_ids, since=start, until=end)
+
+        transactions = await self._async_rest(_read)
+        sessions = [
+            session
+            for transaction in transactions
+            if (session := ChargingSession.from_transaction(transaction)) is not None
+            and (card is None or session.matches_card(card))
+        ]
+        sessions.sort(key=lambda s: (s.end, s.id), reverse=True)
+        return sessions
+
+    def diagnostics(self) -> dict[str, Any]:
+        """State for the diagnostics download (the caller redacts it)."""
+        return {
+            "rest_url": self._rest.base_url,
+            "credential": self._credential,
+            "app_login_configured": self._app_login_configured(),
+            "watermark": None if self._watermark is None else self._watermark.isoformat(),
+            "sessions": {evse_id: len(s) for evse_id, s in sorted(self._sessions.items())},
+            "statistics_pending": {
+                evse_id: since.isoformat()
+                for evse_id, since in self._statistics_from.items()
+                if since is not None
+            },
+            "last_import": None if self.last_import is None else self.last_import.isoformat(),
+            "last_error": self.last_error,
+            "rest_requests": self._rest.requests_sent,
+            "sustainability": None
+            if self.sustainability is None
+            else {"trees": self.sustainability.trees, "co2": self.sustainability.co2},
+            "contracts": None
+            if self.contracts is None
+            else [
+                {
+                    "contract_id": c.contract_id,
+                    "subscription_type": c.subscription_type,
+                    "contact_email": c.contact_email,
+                    "beneficiary_name": c.beneficiary_name,
+                    "iban_beneficiary": c.iban_beneficiary,
+                }
+                for c in self.contracts
+            ],
+        }
+
+
+@callback
+def async_get_history_manager(
+    hass: HomeAssistant, entry: EVChargePointsConfigEntry
+) -> HistoryManager:
+    """The entry's manager, created on first use and dropped when the entry unloads."""
+    managers = hass.data.setdefault(DATA_HISTORY, {})
+    if (manager := managers.get(entry.entry_id)) is None:
+        manager = managers[entry.entry_id] = HistoryManager(hass, entry)
+
+        @callback
+        def _drop() -> None:
+            manager.async_stop()
+            managers.pop(entry.entry_id, None)
+
+        entry.async_on_unload(_drop)
+    return manager
+
+
+# --- the action -----------------------------------------------------------------------------
+
+SERVICE_SCHEMA: Final = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Optional(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_START): cv.datetime,
+        vol.Optional(ATTR_END): cv.datetime,
+        vol.Optional(ATTR_CARD): cv.string,
+    }
+)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A naive date-time from the action is Home Assistant's local time."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt_util.get_default_time_zone())
+    return dt_util.as_utc(value)
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
+def _loaded(entry: ConfigEntry) -> EVChargePointsConfigEntry:
+    if entry.state is not ConfigEntryState.LOADED:
+        raise _invalid("entry_not_loaded", title=entry.title)
+    return cast("EVChargePointsConfigEntry", entry)
+
+
+def _target(hass: HomeAssistant, call: ServiceCall) -> tuple[EVChargePointsConfigEntry, list[str]]:
+    """The loaded account and the charge points the call is about (the same keys as services.py)."""
+    entry: EVChargePointsConfigEntry | None = None
+    if (entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
+        found = hass.config_entries.async_get_entry(entry_id)
+        if found is None or found.domain != DOMAIN:
+            raise _invalid("invalid_config_entry", config_entry_id=entry_id)
+        entry = _loaded(found)
+    if (device_id := call.data.get(ATTR_DEVICE_ID)) is None:
+        if entry is None:
+            loaded = hass.config_entries.async_loaded_entries(DOMAIN)
+            if len(loaded) != 1:
+                raise _invalid("account_required")
+            entry = cast("EVChargePointsConfigEntry", loaded[0])
+        return entry, sorted(entry.runtime_data.coordinator.data.charge_points)
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        raise _invalid("invalid_device", device_id=device_id)
+    name = device.name_by_user or device.name or device_id
+    owner = next(
+        (
+            candidate
+            for candidate_id in device.config_entries
+            if (candidate := hass.config_entries.async_get_entry(candidate_id)) is not None
+            and candidate.domain == DOMAIN
+        ),
+        None,
+    )
+    if owner is None:
+        raise _invalid("not_a_charge_point", device=name)
+    if entry is not None and owner.entry_id != entry.entry_id:
+        raise _invalid("different_accounts")
+    entry = _loaded(owner)
+    points = entry.runtime_data.coordinator.data.charge_points
+    # A grid device belongs to the integration too, but is no charge point.
+    evse_id = next((i for d, i in device.identifiers if d == DOMAIN and i in points), None)
+    if evse_id is None:
+        raise _invalid("not_a_charge_point", device=name)
+    return entry, [evse_id]
+
+
+async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
+    hass = call.hass
+    entry, evse_ids = _target(hass, call)
+    start, end = _aware(call.data.get(ATTR_START)), _aware(call.data.get(ATTR_END))
+    if start is not None and end is not None and end <= start:
+        raise _invalid("invalid_period")
+    manager = async_get_history_manager(hass, entry)
+    try:
+        sessions = await manager.async_fetch_sessions(
+            evse_ids, start=start, end=end, card=call.data.get(ATTR_CARD)
+        )
+    except BlueCurrentLoginError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="history_login_refused"
+        ) from err
+    except BlueCurrentRequestLimitError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="request_limit_reached",
+            translation_placeholders={"reset_time": format_reset_time(err.reset_at)},
+        ) from err
+    except BlueCurrentError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="history_unavailable",
+            translation_placeholders={"error": str(err) or type(err).__name__},
+        ) from err
+    return {"sessions": [session.as_dict() for session in sessions]}
+
+
+@callback
+def async_setup_history_services(hass: HomeAssistant) -> None:
+    """Register the `get_charging_sessions` action (once, from async_setup)."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_CHARGING_SESSIONS,
+        _async_get_charging_sessions,
+        schema=SERVICE_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )

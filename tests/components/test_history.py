@@ -1,0 +1,449 @@
+"""Charging history: back-fill into long-term statistics and the get_charging_sessions action.
+
+The recorder is enabled (in memory) and the simulator serves a two-week history over real
+loopback sockets. Expected statistics are computed here from the simulator's own ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
+
+import pytest
+from homeassistant.components.recorder import get_instance
+from homeassistant.components.recorder.statistics import statistics_during_period
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import Platform
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from custom_components.ev_charge_points.history import (
+    CONF_APP_PASSPHRASE,
+    CONF_APP_PASSWORD,
+    CONF_APP_USERNAME,
+    DATA_HISTORY,
+    ISSUE_HISTORY_LOGIN,
+    SERVICE_GET_CHARGING_SESSIONS,
+    HistoryManager,
+    statistic_id,
+)
+from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
+
+from .helpers import CUSTOMER_ID, EMAIL, START, make_entry, setup_entry, wait_for
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
+
+    from homeassistant.components.recorder import Recorder
+    from homeassistant.core import HomeAssistant
+
+    from simulators.bluecurrent.rest import SimTransaction
+
+SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
+HISTORY_DAYS = 21
+HOUR = timedelta(hours=1)
+POINTS = ("BCU101", "BCU102")
+LOGIN = {
+    CONF_APP_USERNAME: EMAIL,
+    CONF_APP_PASSWORD: "hunter2",
+    CONF_APP_PASSPHRASE: "not-the-real-app-key",
+}
+
+
+@pytest.fixture
+async def simulator(
+    socket_enabled: None, simulator_options: SimulatorOptions
+) -> AsyncIterator[BlueCurrentSimulator]:
+    """The test scenario with two weeks of session history before START."""
+    scenario = Scenario.from_file(SCENARIO)
+    scenario.accounts[0].history_days = HISTORY_DAYS
+    async with BlueCurrentSimulator(
+        scenario, options=simulator_options, clock=SimClock(START)
+    ) as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """As in conftest, but the recorder's database is prepared before `hass` exists."""
+
+
+@pytest.fixture(autouse=True)
+def only_calendar() -> AsyncIterator[None]:
+    """The calendar platform starts the history; the others are not needed here."""
+    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.CALENDAR]):
+        yield
+
+
+def manager_of(hass: HomeAssistant, entry: MockConfigEntry) -> HistoryManager:
+    return hass.data[DATA_HISTORY][entry.entry_id]
+
+
+async def set_up_and_import(hass: HomeAssistant, entry: MockConfigEntry) -> HistoryManager:
+    """Set the entry up and wait for the first import (and the recorder) to finish."""
+    await setup_entry(hass, entry)
+    manager = manager_of(hass, entry)
+    await wait_for(hass, lambda: manager.last_import is not None or manager.last_error is not None)
+    if "recorder" in hass.config.components:
+        await async_wait_recording_done(hass)
+    return manager
+
+
+def expected_hourly(
+    transactions: list[SimTransaction], value: Callable[[SimTransaction], float]
+) -> dict[datetime, float]:
+    """Each session's value spread over the hours it spans, in proportion to the time."""
+    hours: dict[datetime, float] = defaultdict(float)
+    for t in transactions:
+        seconds = (t.ended_at - t.started_at).total_seconds()
+        hour = t.started_at.replace(minute=0, second=0, microsecond=0)
+        while hour < t.ended_at:
+            inside = min(hour + HOUR, t.ended_at) - max(hour, t.started_at)
+            hours[hour] += value(t) * inside.total_seconds() / seconds
+            hour += HOUR
+    return {hour: amount for hour, amount in hours.items() if amount > 1e-9}
+
+
+async def stored_rows(hass: HomeAssistant, stat_id: str) -> list[dict[str, Any]]:
+    """Hourly rows of one external statistic, oldest first."""
+    result = await get_instance(hass).async_add_executor_job(
+        statistics_during_period,
+        hass,
+        START - timedelta(days=60),
+        None,
+        {stat_id},
+        "hour",
+        None,
+        {"state", "sum"},
+    )
+    return list(result.get(stat_id, []))
+
+
+def hourly_changes(rows: list[dict[str, Any]]) -> dict[datetime, float]:
+    """What each row added to the running sum."""
+    changes: dict[datetime, float] = {}
+    previous = 0.0
+    for row in rows:
+        changes[dt_util.utc_from_timestamp(row["start"])] = row["sum"] - previous
+        previous = row["sum"]
+    return {hour: change for hour, change in changes.items() if abs(change) > 1e-9}
+
+
+async def assert_statistics_match(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> None:
+    """Energy and cost statistics of every charge point equal the simulator's sessions."""
+    for evse_id in POINTS:
+        ledger = simulator.rest.transactions(evse_id=evse_id)
+        assert ledger
+        for kind, value in (("energy", lambda t: t.kwh), ("cost", lambda t: t.total_costs)):
+            rows = await stored_rows(hass, statistic_id(evse_id, kind))
+            expected = expected_hourly(ledger, value)
+            changes = hourly_changes(rows)
+            assert set(changes) == set(expected), (evse_id, kind)
+            for hour, amount in expected.items():
+                assert changes[hour] == pytest.approx(amount, abs=1e-4), (evse_id, kind, hour)
+            assert rows[-1]["sum"] == pytest.approx(sum(value(t) for t in ledger), abs=1e-4)
+
+
+def transaction_pages(simulator: BlueCurrentSimulator) -> int:
+    return sum(1 for r in simulator.rest.requests if r.path.endswith("/gettransactions"))
+
+
+async def test_history_is_imported_into_hourly_statistics(
+    recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """Every simulated session shows up in the hourly energy and cost statistics."""
+    entry = make_entry(simulator)
+    manager = await set_up_and_import(hass, entry)
+
+    ledger = simulator.rest.transactions(customer_id=CUSTOMER_ID)
+    assert len(ledger) > 25  # more than one page of history
+    assert manager.imported_sessions == len(ledger)
+    days = {t.ended_at.date() for t in ledger}
+    assert len(days) > HISTORY_DAYS // 2  # sessions spread over many days
+    await assert_statistics_match(hass, simulator)
+    assert manager.last_error is None
+    for evse_id in POINTS:
+        assert [s.id for s in manager.sessions(evse_id)] == [
+            str(t.transaction_id)
+            for t in sorted(
+                simulator.rest.transactions(evse_id=evse_id), key=lambda t: t.started_at
+            )
+        ]
+
+    # Running the import again adds nothing and changes no row.
+    before = {k: await stored_rows(hass, statistic_id(e, k)) for e in POINTS for k in ("energy",)}
+    pages = transaction_pages(simulator)
+    assert await manager.async_import() == 0
+    await async_wait_recording_done(hass)
+    after = {k: await stored_rows(hass, statistic_id(e, k)) for e in POINTS for k in ("energy",)}
+    assert after == before
+    assert transaction_pages(simulator) == pages + 1  # only the newest page was read again
+
+
+async def test_statistics_metadata(
+    recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """Energy in kWh for the Energy dashboard, cost in the tariff's currency."""
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    from homeassistant.components.recorder.statistics import get_metadata  # noqa: PLC0415
+
+    meta = await get_instance(hass).async_add_executor_job(
+        lambda: get_metadata(
+            hass, statistic_ids={statistic_id("BCU101", k) for k in ("energy", "cost")}
+        )
+    )
+    energy = meta[statistic_id("BCU101", "energy")][1]
+    cost = meta[statistic_id("BCU101", "cost")][1]
+    assert energy["unit_of_measurement"] == "kWh"
+    assert energy["has_sum"] is True
+    assert energy["source"] == DOMAIN
+    assert energy["name"] == "Driveway charged energy"
+    assert cost["unit_of_measurement"] == "EUR"
+    assert cost["has_sum"] is True
+
+
+async def test_restart_imports_nothing_twice(
+    recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    rows = {e: await stored_rows(hass, statistic_id(e, "energy")) for e in POINTS}
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    pages = transaction_pages(simulator)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    manager = manager_of(hass, entry)
+    await wait_for(hass, lambda: manager.last_import is not None)
+    await async_wait_recording_done(hass)
+
+    assert manager.imported_sessions == 0
+    assert transaction_pages(simulator) == pages + 1
+    assert {e: await stored_rows(hass, statistic_id(e, "energy")) for e in POINTS} == rows
+    await assert_statistics_match(hass, simulator)
+
+
+async def test_gap_while_home_assistant_was_off_is_filled(
+    recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    old_rows = await stored_rows(hass, statistic_id("BCU102", "energy"))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    # While Home Assistant is off: BCU101 finishes its session, BCU102 charges twice, and a
+    # session that ended before the newest one known is booked late.
+    await simulator.clock.advance(3 * 3600, step=60)
+    await simulator.unplug("BCU101")
+    simulator.rest.add_transaction(
+        "BCU102", START + timedelta(hours=4, minutes=10), START + timedelta(hours=6), 9.5
+    )
+    simulator.rest.add_transaction(
+        "BCU102",
+        START + timedelta(days=1),
+        START + timedelta(days=1, hours=1),
+        3.25,
+        "04A1B2C3D4E5F6",
+    )
+    simulator.rest.add_transaction(
+        "BCU101", START - timedelta(hours=20), START - timedelta(hours=19, minutes=15), 4.0
+    )
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    manager = manager_of(hass, entry)
+    await wait_for(hass, lambda: manager.last_import is not None)
+    await async_wait_recording_done(hass)
+
+    assert manager.imported_sessions == 4
+    await assert_statistics_match(hass, simulator)
+    # Hours before the earliest new session keep their rows.
+    new_rows = await stored_rows(hass, statistic_id("BCU102", "energy"))
+    assert new_rows[: len(old_rows)] == old_rows
+    finished = max(manager.sessions("BCU101"), key=lambda s: s.end)
+    assert finished.end == START + timedelta(hours=3)
+    assert finished.energy > 5.2
+
+
+async def test_session_end_starts_an_import(
+    recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = make_entry(simulator)
+    with patch("custom_components.ev_charge_points.history.SESSION_END_IMPORT_DELAY", 0):
+        manager = await set_up_and_import(hass, entry)
+        count = len(manager.sessions("BCU101"))
+        await simulator.clock.advance(1200, step=60)
+        await simulator.unplug("BCU101")
+        await wait_for(hass, lambda: len(manager.sessions("BCU101")) == count + 1)
+        await async_wait_recording_done(hass)
+    await assert_statistics_match(hass, simulator)
+
+
+async def test_without_recorder_the_ledger_still_fills(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = make_entry(simulator)
+    manager = await set_up_and_import(hass, entry)
+    assert "recorder" not in hass.config.components
+    assert len(manager.sessions("BCU102")) == len(simulator.rest.transactions(evse_id="BCU102"))
+    assert manager.last_error is None
+
+
+@pytest.mark.parametrize("simulator_options", [SimulatorOptions(rest_accepts_api_token=False)])
+async def test_rest_refusing_the_api_token_asks_for_the_app_login(
+    recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = make_entry(simulator)
+    manager = await set_up_and_import(hass, entry)
+    assert manager.last_error == "HistoryLoginRequiredError"
+    assert manager.sessions("BCU101") == []
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"title": EMAIL}
+
+    # With the app login in the options, the history is read and the issue goes.
+    hass.config_entries.async_update_entry(entry, options=LOGIN)
+    await hass.config_entries.async_reload(entry.entry_id)
+    manager = manager_of(hass, entry)
+    await wait_for(hass, lambda: manager.last_import is not None)
+    await async_wait_recording_done(hass)
+    assert manager.last_error is None
+    await assert_statistics_match(hass, simulator)
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{entry.entry_id}")
+        is None
+    )
+    assert manager.sustainability is not None
+    assert manager.sustainability.trees == 1
+
+
+@pytest.mark.parametrize("simulator_options", [SimulatorOptions(rest_accepts_api_token=False)])
+async def test_refused_app_login_starts_reauth(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = make_entry(simulator)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**LOGIN, CONF_APP_USERNAME: "someone-else@example.com"}
+    )
+    manager = await set_up_and_import(hass, entry)
+    assert manager.last_error == "BlueCurrentLoginError"
+    await hass.async_block_till_done()
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == SOURCE_REAUTH
+    assert flow["step_id"] == "reauth_login"
+
+
+# --- the action -----------------------------------------------------------------------------
+
+
+async def call_sessions(hass: HomeAssistant, **data: Any) -> list[dict[str, Any]]:
+    response = await hass.services.async_call(
+        DOMAIN, SERVICE_GET_CHARGING_SESSIONS, data, blocking=True, return_response=True
+    )
+    assert response is not None
+    sessions = response["sessions"]
+    assert isinstance(sessions, list)
+    return sessions
+
+
+def as_response(t: SimTransaction) -> dict[str, Any]:
+    return {
+        "id": str(t.transaction_id),
+        "charge_point_id": t.evse_id,
+        "charge_point_name": t.evse_name,
+        "start": t.started_at.isoformat(),
+        "end": t.ended_at.isoformat(),
+        "energy": t.kwh,
+        "cost": t.total_costs,
+        "cost_ex_vat": t.total_costs_ex_vat,
+        "vat_percentage": t.vat,
+        "currency": t.currency,
+        "card_id": "BCU-APP" if t.card_id == "BCU_HOME_USE" else t.card_id,
+        "card_name": t.card_name or None,
+    }
+
+
+async def test_action_returns_the_simulators_sessions(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    ledger = simulator.rest.transactions(customer_id=CUSTOMER_ID)
+
+    everything = await call_sessions(hass)
+    assert everything == [as_response(t) for t in reversed(ledger)]  # newest first, all pages
+
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "BCU102")})
+    assert device is not None
+    only_102 = await call_sessions(hass, device_id=device.id, config_entry_id=entry.entry_id)
+    assert only_102 == [as_response(t) for t in reversed(ledger) if t.evse_id == "BCU102"]
+
+    start, end = START - timedelta(days=6), START - timedelta(days=3)
+    window = await call_sessions(
+        hass, start=dt_util.as_local(start).replace(tzinfo=None), end=end.isoformat()
+    )
+    assert window == [
+        as_response(t) for t in reversed(ledger) if t.ended_at >= start and t.started_at < end
+    ]
+    assert window
+
+    card = await call_sessions(hass, card="owner card")
+    assert card == [as_response(t) for t in reversed(ledger) if t.card_name == "Owner card"]
+    assert card
+
+
+async def test_action_validation(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> None:
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    grid = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{CUSTOMER_ID}_GRID-BCU101")})
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await call_sessions(hass, device_id="nope")
+    assert caught.value.translation_key == "invalid_device"
+    if grid is not None:
+        with pytest.raises(ServiceValidationError) as caught:
+            await call_sessions(hass, device_id=grid.id)
+        assert caught.value.translation_key == "not_a_charge_point"
+    with pytest.raises(ServiceValidationError) as caught:
+        await call_sessions(hass, config_entry_id="nope")
+    assert caught.value.translation_key == "invalid_config_entry"
+    with pytest.raises(ServiceValidationError) as caught:
+        await call_sessions(hass, start=START.isoformat(), end=(START - HOUR).isoformat())
+    assert caught.value.translation_key == "invalid_period"
+
+    # A second account: the call must say which one.
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="neighbour@example.com",
+        unique_id="1002",
+        data={CONF_API_TOKEN: "other-token", CONF_URL: simulator.url},
+    )
+    await setup_entry(hass, other)
+    with pytest.raises(ServiceValidationError) as caught:
+        await call_sessions(hass)
+    assert caught.value.translation_key == "account_required"
+    assert await call_sessions(hass, config_entry_id=other.entry_id) == []
+
+    await hass.config_entries.async_unload(other.entry_id)
+    with pytest.raises(ServiceValidationError) as caught:
+        await call_sessions(hass, config_entry_id=other.entry_id)
+    assert caught.value.translation_key == "entry_not_loaded"
+
+
+async def test_action_server_failure(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> None:
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    simulator.rest.fail_next(500)
+    with pytest.raises(HomeAssistantError) as caught:
+        await call_sessions(hass)
+    assert caught.value.translation_key == "history_unavailable"
