@@ -1,8 +1,11 @@
 """Fault hooks: make the simulated cloud misbehave on purpose.
 
 Reached as `sim.faults`. Methods that act on open sockets (`drop_connections`, `send_raw`,
-`send_object`) start the work at once and return the task, so a test may await it (to be sure the
-frames are out) or not.
+`send_object`, `flood`, `send_oversized`) start the work at once and return the task, so a test
+may await it (to be sure the frames are out) or not.
+
+`drop_handshakes` and `drop_on` arm a drop for a later phase of a connection: the websocket
+upgrade itself, or the moment a given command arrives (HELLO, GET_CHARGE_POINTS, an action...).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Iterable
 
     from .server import BlueCurrentSimulator
 
@@ -46,6 +50,8 @@ class Faults:
         self.answering = True
         self._failures: dict[str, deque[Failure]] = {}
         self._errors: dict[str, deque[tuple[int, str]]] = {}
+        self._handshake_drops = 0
+        self._command_drops: dict[str, int] = {}
 
     # ----- connections -----------------------------------------------------------------------
 
@@ -63,8 +69,29 @@ class Faults:
             return
         self._rejection = _Rejection(reason, status, count)
 
+    def drop_handshakes(self, count: int = 1) -> None:
+        """Abort the TCP connection of the next `count` websocket upgrades (no HTTP answer)."""
+        self._handshake_drops = max(0, count)
+
+    def drop_on(self, command: str, *, count: int = 1) -> None:
+        """Abort the TCP connections when the next `count` commands `command` arrive.
+
+        The command is logged, then every protocol socket is dropped without a close frame
+        before any reply goes out: HELLO drops a session before it is subscribed, a data
+        request drops it mid-fetch, an action drops it while the caller awaits the result.
+        """
+        self._command_drops[command] = max(0, count)
+
     def take_rejection(self) -> tuple[str, int] | None:
-        """Consume one handshake rejection, if any is pending (used by the server)."""
+        """Consume one handshake rejection, if any is pending (used by the server).
+
+        An armed `drop_handshakes` aborts the upgrade in progress here instead; the
+        rejection returned for it is written to a closed transport, which aiohttp ignores.
+        """
+        if self._handshake_drops > 0:
+            self._handshake_drops -= 1
+            self._abort_upgrades()
+            return "Dropped", 500
         rejection = self._rejection
         if rejection is None:
             return None
@@ -129,9 +156,62 @@ class Faults:
         self._errors.setdefault(command, deque()).append((code, message))
 
     def take_error(self, command: str) -> tuple[int, str] | None:
-        """Consume the pending ERROR for `command` (used by the server)."""
+        """Consume the pending ERROR for `command` (used by the server).
+
+        An armed `drop_on(command)` aborts every protocol socket here; the server's reply
+        then goes nowhere.
+        """
+        if self._command_drops.get(command, 0) > 0:
+            self._command_drops[command] -= 1
+            self._abort_protocol_sockets()
+            return None
         queue = self._errors.get(command)
         return queue.popleft() if queue else None
+
+    def flood(self, frames: Iterable[str | dict[str, Any]]) -> asyncio.Task[None]:
+        """Send every frame, back to back, to every HELLO'd socket (texts as is, dicts as JSON)."""
+        texts = [frame if isinstance(frame, str) else json.dumps(frame) for frame in frames]
+
+        async def send_all() -> None:
+            for text in texts:
+                await self._sim.broadcast_text(text)
+
+        return self._sim.spawn(send_all())
+
+    def send_oversized(self, size: int) -> asyncio.Task[None]:
+        """Send one well-formed HELLO object padded to at least `size` bytes."""
+        return self.send_raw(json.dumps({"object": "HELLO", "padding": "x" * max(0, size)}))
+
+    # ----- dropping ------------------------------------------------------------------------------
+
+    def _abort_protocol_sockets(self) -> None:
+        for conn in list(self._sim._connections.values()):  # noqa: SLF001 - same package
+            transport = conn.request.transport
+            if transport is not None:
+                transport.abort()
+
+    def _abort_upgrades(self) -> None:
+        """Abort every HTTP connection of the server that is not an open websocket yet.
+
+        Called from within the upgrade request (see take_rejection), so the upgrade in
+        progress is among them; open protocol and control sockets are spared.
+        """
+        runner = self._sim._runner  # noqa: SLF001 - same package
+        if runner is None or runner.server is None:
+            return
+        upgraded = {
+            conn.request.transport
+            for conn in self._sim._connections.values()  # noqa: SLF001 - same package
+        }
+        upgraded |= {
+            control._req.transport  # noqa: SLF001 - aiohttp keeps the request private
+            for control in self._sim._controls  # noqa: SLF001 - same package
+            if control._req is not None  # noqa: SLF001
+        }
+        for handler in runner.server.connections:
+            transport = handler.transport
+            if transport is not None and transport not in upgraded:
+                transport.abort()
 
     def clear(self) -> None:
         """Forget every pending fault and answer normally again."""
@@ -140,3 +220,5 @@ class Faults:
         self.answering = True
         self._failures.clear()
         self._errors.clear()
+        self._handshake_drops = 0
+        self._command_drops.clear()

@@ -568,10 +568,14 @@ class BlueCurrentClient:
 
     async def get_charge_points(self) -> list[ChargePoint]:
         """GET_CHARGE_POINTS -> the account's charge points."""
+        return list((await self.get_charge_point_list()).charge_points)
+
+    async def get_charge_point_list(self) -> ChargePoints:
+        """GET_CHARGE_POINTS -> the whole reply, with the count of unreadable entries."""
         message = await self._request(
             CMD_GET_CHARGE_POINTS, OBJ_CHARGE_POINTS, wait=self._request_timeout
         )
-        return list(_expect(message, ChargePoints).charge_points)
+        return _expect(message, ChargePoints)
 
     async def get_status(self, evse_id: str) -> ChargePointStatus:
         """GET_CH_STATUS -> the charge point's status."""

@@ -439,9 +439,14 @@ class ChargePoint:
 
 @dataclass(frozen=True, slots=True)
 class ChargePoints:
-    """CHARGE_POINTS: the account's charge points. Unusable entries are skipped."""
+    """CHARGE_POINTS: the account's charge points. Unusable entries are skipped.
+
+    `skipped` counts them: such a list is incomplete, and a charge point missing from it
+    may be one of the unreadable entries rather than one that left the account.
+    """
 
     charge_points: tuple[ChargePoint, ...]
+    skipped: int = 0
 
     @classmethod
     def from_dict(cls, data: object) -> Self:
@@ -451,12 +456,14 @@ class ChargePoints:
         if not isinstance(entries, list):
             raise BlueCurrentParseError("CHARGE_POINTS has no 'data' list")
         points: list[ChargePoint] = []
+        skipped = 0
         for entry in entries:
             try:
                 points.append(ChargePoint.from_dict(entry))
             except BlueCurrentParseError as err:
+                skipped += 1
                 _LOGGER.debug("Skipping charge point entry: %s", err)
-        return cls(tuple(points))
+        return cls(tuple(points), skipped)
 
 
 # CH_STATUS model field -> wire keys that feed it.
