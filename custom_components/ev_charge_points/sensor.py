@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
+    SensorExtraStoredData,
     SensorStateClass,
 )
 from homeassistant.const import (
@@ -17,15 +20,18 @@ from homeassistant.const import (
     UnitOfElectricCurrent,
     UnitOfElectricPotential,
     UnitOfEnergy,
+    UnitOfMass,
     UnitOfPower,
 )
+from homeassistant.core import callback
+from homeassistant.util import dt as dt_util
 
 from .entity import EVChargePointEntity, EVGridEntity, async_setup_charge_point_entities
+from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager, async_get_history_manager
 from .model import ChargerActivity, VehicleState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from datetime import datetime
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity import Entity
@@ -95,6 +101,8 @@ def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
     )
 
 
+LIFETIME_ENERGY = "lifetime_energy"
+
 CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         key="activity",
@@ -148,6 +156,16 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
         value_fn=lambda cp: cp.session_energy,
+    ),
+    EVChargePointSensorEntityDescription(
+        # A meter that never decreases: EVLifetimeEnergySensor adds the session deltas.
+        key=LIFETIME_ENERGY,
+        translation_key=LIFETIME_ENERGY,
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda _cp: None,
     ),
     EVChargePointSensorEntityDescription(
         key="session_cost",
@@ -282,7 +300,9 @@ async def async_setup_entry(
 
     def _create(evse_id: str) -> Iterable[Entity]:
         yield from (
-            EVChargePointSensor(coordinator, evse_id, description)
+            EVLifetimeEnergySensor(coordinator, evse_id, description)
+            if description.key == LIFETIME_ENERGY
+            else EVChargePointSensor(coordinator, evse_id, description)
             for description in CHARGE_POINT_SENSORS
         )
         grid_id = coordinator.data.charge_points[evse_id].grid_id
@@ -296,6 +316,16 @@ async def async_setup_entry(
                 yield sensor
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+
+    # Account figures from the history module: the subscription always, the sustainability
+    # figures only with the app login (they come from the app socket).
+    manager = async_get_history_manager(hass, entry)
+    with_login = bool(entry.options.get(CONF_APP_USERNAME) and entry.options.get(CONF_APP_PASSWORD))
+    async_add_entities(
+        EVAccountSensor(coordinator.customer_id, manager, description)
+        for description in ACCOUNT_SENSORS
+        if with_login or not description.needs_login
+    )
 
 
 class EVChargePointSensor(EVChargePointEntity, SensorEntity):
@@ -356,3 +386,175 @@ class EVGridSensor(EVGridEntity, SensorEntity):
 
     def _visible_state(self) -> tuple[object, ...]:
         return (self.available, self.native_value)
+
+
+@dataclass
+class LifetimeEnergyData(SensorExtraStoredData):
+    """What the lifetime meter restores: its total and how much of which session it counted."""
+
+    session_start: datetime | None = None
+    session_energy: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise (the sensor's own fields plus the session it was counting)."""
+        data = SensorExtraStoredData.as_dict(self)
+        data["session_start"] = (
+            None if self.session_start is None else self.session_start.isoformat()
+        )
+        data["session_energy"] = self.session_energy
+        return data
+
+    @classmethod
+    def from_stored(cls, restored: dict[str, Any]) -> Self | None:
+        """Read back `as_dict`; None when the data is not ours or unreadable."""
+        try:
+            total = float(restored["native_value"])
+            start = restored.get("session_start")
+            counted = restored.get("session_energy")
+            return cls(
+                total,
+                restored.get("native_unit_of_measurement"),
+                None if start is None else dt_util.as_utc(datetime.fromisoformat(start)),
+                None if counted is None else float(counted),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class EVLifetimeEnergySensor(EVChargePointSensor, RestoreSensor):
+    """Energy delivered by the charge point since it was added: never decreases.
+
+    The backend only reports the energy of the current (or last) session. Each update adds
+    the growth of that value; a new session (its start time changed, or the value dropped)
+    adds its energy from zero. The total, the session start and the energy already counted
+    are restored after a restart, so a session that continues across it is not counted twice.
+    """
+
+    _total: float | None = None
+    _session_start: datetime | None = None
+    _counted: float | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the meter before the first state is written."""
+        if (extra := await self.async_get_last_extra_data()) is not None and (
+            restored := LifetimeEnergyData.from_stored(extra.as_dict())
+        ) is not None:
+            self._total = float(restored.native_value)  # type: ignore[arg-type]
+            self._session_start = restored.session_start
+            self._counted = restored.session_energy
+        self._accumulate()
+        await super().async_added_to_hass()
+
+    @callback
+    def _handle_update(self) -> None:
+        self._accumulate()
+        super()._handle_update()
+
+    def _accumulate(self) -> None:
+        point = self.charge_point
+        if point is None or (energy := point.session_energy) is None:
+            return
+        start, counted = point.session_start, self._counted
+        if self._total is None:
+            # A new meter starts with the session the charge point reports now.
+            self._total = energy
+        elif start == self._session_start and counted is not None and energy >= counted:
+            self._total += energy - counted
+        elif start != self._session_start and counted is not None and energy == counted > 0:
+            # Only the start moved (the value is still the old session's): nothing new yet.
+            pass
+        else:
+            # A new session: a changed start or a value that went down. It counts from zero.
+            self._total += energy
+        self._total = round(self._total, 4)
+        self._session_start, self._counted = start, energy
+
+    @property
+    def native_value(self) -> float | None:
+        """The meter reading in kWh."""
+        return self._total
+
+    @property
+    def extra_restore_state_data(self) -> LifetimeEnergyData:
+        """Everything needed to continue without double counting."""
+        return LifetimeEnergyData(
+            self._total, UnitOfEnergy.KILO_WATT_HOUR, self._session_start, self._counted
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EVAccountSensorEntityDescription(SensorEntityDescription):
+    """An account figure read by the history module."""
+
+    value_fn: Callable[[HistoryManager], StateType]
+    needs_login: bool = False
+
+
+def _subscription(manager: HistoryManager) -> str | None:
+    if not manager.contracts:
+        return None
+    return ", ".join(
+        sorted({c.subscription_type for c in manager.contracts if c.subscription_type})
+    )
+
+
+ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
+    EVAccountSensorEntityDescription(
+        key="co2_saved",
+        translation_key="co2_saved",
+        device_class=SensorDeviceClass.WEIGHT,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        # The unit is not documented (§3.6): kilograms, as the app shows it (inferred).
+        native_unit_of_measurement=UnitOfMass.KILOGRAMS,
+        suggested_display_precision=1,
+        needs_login=True,
+        value_fn=lambda m: None if m.sustainability is None else m.sustainability.co2,
+    ),
+    EVAccountSensorEntityDescription(
+        key="trees_planted",
+        translation_key="trees_planted",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        needs_login=True,
+        value_fn=lambda m: None if m.sustainability is None else m.sustainability.trees,
+    ),
+    EVAccountSensorEntityDescription(
+        key="subscription",
+        translation_key="subscription",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_subscription,
+    ),
+)
+
+
+class EVAccountSensor(SensorEntity):
+    """A figure of the whole account (no device: the account has none of its own)."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description: EVAccountSensorEntityDescription
+
+    def __init__(
+        self,
+        customer_id: str,
+        manager: HistoryManager,
+        description: EVAccountSensorEntityDescription,
+    ) -> None:
+        """Set up the sensor."""
+        self.entity_description = description
+        self._manager = manager
+        self._attr_unique_id = f"{customer_id}_{description.key}"
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the history imports, which read the figures."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._manager.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def available(self) -> bool:
+        """Available once the figure was read."""
+        return self.native_value is not None
+
+    @property
+    def native_value(self) -> StateType:
+        """The figure."""
+        return self.entity_description.value_fn(self._manager)
