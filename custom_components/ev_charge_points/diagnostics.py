@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import async_redact_data
 
 from .const import CONF_API_TOKEN, DOMAIN
+from .history import (
+    CONF_APP_PASSPHRASE,
+    CONF_APP_PASSWORD,
+    CONF_APP_USERNAME,
+    DATA_HISTORY,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -40,6 +46,14 @@ TO_REDACT = {
     "longitude",
     "x_coord",
     "y_coord",
+    # The app login of the charging history and the account's contracts.
+    CONF_APP_USERNAME,
+    CONF_APP_PASSWORD,
+    CONF_APP_PASSPHRASE,
+    "contract_id",
+    "contact_email",
+    "beneficiary_name",
+    "iban_beneficiary",
 }
 # Inside a card reference the card's own id and name identify a person as well.
 _CARD_KEYS = {"default_card", "preferred_card", "plug_and_charge_card"}
@@ -117,7 +131,7 @@ def _connection(coordinator: BlueCurrentCoordinator) -> dict[str, Any]:
 
 
 async def async_get_config_entry_diagnostics(
-    hass: HomeAssistant,  # noqa: ARG001
+    hass: HomeAssistant,
     entry: EVChargePointsConfigEntry,
 ) -> dict[str, Any]:
     """Diagnostics for one account."""
@@ -138,6 +152,8 @@ async def async_get_config_entry_diagnostics(
             grid_id: _grid(coordinator, grid_id) for grid_id in sorted(coordinator.data.grids)
         },
     }
+    if (history := hass.data.get(DATA_HISTORY, {}).get(entry.entry_id)) is not None:
+        data["history"] = history.diagnostics()
     return async_redact_data(data, TO_REDACT)
 
 

@@ -6,6 +6,7 @@ loopback sockets. Expected statistics are computed here from the simulator's own
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -447,3 +448,31 @@ async def test_action_server_failure(hass: HomeAssistant, simulator: BlueCurrent
     with pytest.raises(HomeAssistantError) as caught:
         await call_sessions(hass)
     assert caught.value.translation_key == "history_unavailable"
+
+
+async def test_diagnostics_show_the_history_without_personal_data(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    from custom_components.ev_charge_points.diagnostics import (  # noqa: PLC0415
+        async_get_config_entry_diagnostics,
+    )
+
+    entry = make_entry(simulator)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options=LOGIN)
+    manager = await set_up_and_import(hass, entry)
+    assert manager.contracts
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    history = diagnostics["history"]
+    assert history["sessions"] == {
+        evse_id: len(simulator.rest.transactions(evse_id=evse_id)) for evse_id in POINTS
+    }
+    assert history["credential"] == "app"
+    assert history["sustainability"] == {"trees": 1, "co2": 12.345}
+    (contract,) = history["contracts"]
+    assert contract["subscription_type"] == "BASIS"
+    assert diagnostics["entry"]["options"][CONF_APP_PASSWORD] == "**REDACTED**"
+    text = json.dumps(diagnostics)
+    for secret in (EMAIL, "hunter2", "not-the-real-app-key", "NL00BCUR", "Test Owner", "CT-1001"):
+        assert secret not in text
