@@ -1,4 +1,4 @@
-"""Buttons of a charge point: soft reset, reboot, start and stop a session, boost."""
+"""Buttons of a charge point: reset, reboot, unlock, start and stop a session, boost."""
 
 from __future__ import annotations
 
@@ -66,6 +66,16 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         key="stop_session",
         translation_key="stop_session",
         press_fn=lambda coordinator, evse_id: coordinator.async_stop_session(evse_id),
+    ),
+    EVChargePointButtonEntityDescription(
+        # Sent as documented (§2.1); one public client calls it untested. A refusal is
+        # reported like any other.
+        key="unlock_connector",
+        translation_key="unlock_connector",
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda coordinator, evse_id: coordinator.async_execute(
+            evse_id, lambda client: client.unlock_connector(evse_id)
+        ),
     ),
     EVChargePointButtonEntityDescription(
         # Only while a smart-charging profile holds the session back (§6.1).

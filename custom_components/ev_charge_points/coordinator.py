@@ -1148,6 +1148,25 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self._async_notify_points()
         return cards
 
+    def plug_and_charge_card(self, evse_id: str) -> str | None:
+        """Uid of the card plug and charge starts with (NO_CARD: none; None: unknown)."""
+        state = self._points.get(evse_id)
+        if state is None or (ref := state.info.plug_and_charge_card) is None:
+            return None
+        # The server shows "no card" as its own placeholder card (§6.3).
+        return NO_CARD if ref.uid in (None, NO_CARD, "BCU_HOME_USE") else ref.uid
+
+    async def async_set_plug_and_charge_card(self, evse_id: str, card_uid: str) -> None:
+        """Choose the plug-and-charge card, then read the charge point list back."""
+
+        async def run(client: BlueCurrentClient) -> None:
+            await client.set_plug_and_charge_card(evse_id, card_uid)
+            await client.get_charge_points()
+
+        await self.async_execute(evse_id, run)
+        # The card is not part of the model: wake the point's entities explicitly.
+        self._async_notify_key(evse_id)
+
     # sessions
 
     async def async_start_session(self, evse_id: str, card_uid: str | None = None) -> None:

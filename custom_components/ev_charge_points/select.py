@@ -1,4 +1,4 @@
-"""Selects of a charge point: the smart-charging profile and the card a session starts with."""
+"""Selects of a charge point: smart-charging profile, session card, plug-and-charge card."""
 
 from __future__ import annotations
 
@@ -41,7 +41,17 @@ CHARGE_CARD_DESCRIPTION = SelectEntityDescription(
     # Card names come from the account; only "no card" has a translation.
     options=[NO_CARD_OPTION],
 )
-SELECTS: tuple[SelectEntityDescription, ...] = (PROFILE_DESCRIPTION, CHARGE_CARD_DESCRIPTION)
+PLUG_AND_CHARGE_CARD_DESCRIPTION = SelectEntityDescription(
+    key="plug_and_charge_card",
+    translation_key="plug_and_charge_card",
+    entity_category=EntityCategory.CONFIG,
+    options=[NO_CARD_OPTION],
+)
+SELECTS: tuple[SelectEntityDescription, ...] = (
+    PROFILE_DESCRIPTION,
+    CHARGE_CARD_DESCRIPTION,
+    PLUG_AND_CHARGE_CARD_DESCRIPTION,
+)
 
 
 async def async_setup_entry(
@@ -56,6 +66,7 @@ async def async_setup_entry(
         return [
             SmartChargingProfileSelect(coordinator, evse_id, PROFILE_DESCRIPTION),
             ChargeCardSelect(coordinator, evse_id, CHARGE_CARD_DESCRIPTION),
+            PlugAndChargeCardSelect(coordinator, evse_id, PLUG_AND_CHARGE_CARD_DESCRIPTION),
         ]
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
@@ -184,3 +195,43 @@ class ChargeCardSelect(EVChargePointEntity, SelectEntity, RestoreEntity):
         self.coordinator.async_choose_card(self._evse_id, uid)
         self._last_visible = self._visible_state()
         self.async_write_ha_state()
+
+
+class PlugAndChargeCardSelect(EVChargePointEntity, SelectEntity):
+    """The card a plug-and-charge session is booked on (SET_PLUG_AND_CHARGE_CHARGE_CARD).
+
+    The state is the card the server's charge point list names after the change.
+    """
+
+    @property
+    def available(self) -> bool:
+        """Return whether the charge point is online to take the setting."""
+        return super().available and self.charge_point is not None and self.charge_point.online
+
+    @property
+    def options(self) -> list[str]:
+        """Return "no card" and every valid card of the account."""
+        return [NO_CARD_OPTION, *(card_label(card) for card in self.coordinator.valid_cards())]
+
+    @property
+    def current_option(self) -> str | None:
+        """Return the card the server reports (unknown for a card not in the account)."""
+        uid = self.coordinator.plug_and_charge_card(self._evse_id)
+        if uid is None:
+            return None
+        if uid == NO_CARD:
+            return NO_CARD_OPTION
+        card = self.coordinator.find_card(uid)
+        return card_label(card) if card is not None else None
+
+    def _visible_state(self) -> tuple[object, ...]:
+        return (self.available, self.current_option, tuple(self.options))
+
+    async def async_select_option(self, option: str) -> None:
+        """Send the card; the select follows the server's list read afterwards."""
+        uid = NO_CARD
+        if option != NO_CARD_OPTION:
+            uid = next(
+                card.uid for card in self.coordinator.valid_cards() if card_label(card) == option
+            )
+        await self.coordinator.async_set_plug_and_charge_card(self._evse_id, uid)

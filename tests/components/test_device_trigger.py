@@ -9,6 +9,7 @@ import pytest
 from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.const import Platform
+from homeassistant.core import Event, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
@@ -175,7 +176,12 @@ async def test_unplugging_a_charging_car_fires_in_order(
 ) -> None:
     """One unplug of a charging car: online stays, charging stops, session ends, car leaves."""
     seen: list[str] = []
-    hass.bus.async_listen("ev_charge_points_event", lambda event: seen.append(event.data["type"]))
+
+    @callback
+    def _record(event: Event) -> None:
+        seen.append(event.data["type"])
+
+    hass.bus.async_listen("ev_charge_points_event", _record)
     await simulator.unplug("BCU101")
     await wait_for(hass, lambda: len(seen) == 3)
     assert seen == ["charging_stopped", "vehicle_disconnected", "session_ended"]

@@ -212,3 +212,37 @@ async def test_card_choice_survives_a_restart(
     assert _state(hass, CARD) == expected
     coordinator = entry.runtime_data.coordinator
     assert coordinator.chosen_card("BCU102") == (GUEST_UID if expected == GUEST_CARD else "BCU-APP")
+
+
+PNC_CARD = "select.driveway_plug_and_charge_card"
+
+
+async def test_plug_and_charge_card_follows_the_server(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """SET_PLUG_AND_CHARGE_CHARGE_CARD with the uid; the select shows the list read back."""
+    assert _state(hass, PNC_CARD) == "no_card"
+
+    await _select(hass, PNC_CARD, OWNER_CARD)
+    assert [
+        (c["evse_id"], c["token_uid"])
+        for c in simulator.commands("SET_PLUG_AND_CHARGE_CHARGE_CARD")
+    ] == [("BCU101", "04A1B2C3D4E5F6")]
+    assert simulator.charge_point("BCU101").plug_and_charge_card == "04A1B2C3D4E5F6"
+    assert _state(hass, PNC_CARD) == OWNER_CARD
+
+    await _select(hass, PNC_CARD, "no_card")
+    assert simulator.commands("SET_PLUG_AND_CHARGE_CHARGE_CARD")[-1]["token_uid"] == "BCU-APP"
+    assert _state(hass, PNC_CARD) == "no_card"
+
+
+async def test_plug_and_charge_card_refused(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """A refused card is reported with the server's reason; the select stays."""
+    simulator.faults.fail_next("SET_PLUG_AND_CHARGE_CHARGE_CARD", "REJECTED")
+    with pytest.raises(HomeAssistantError) as err:
+        await _select(hass, PNC_CARD, GUEST_CARD)
+    assert err.value.translation_key == "command_rejected"
+    assert _state(hass, PNC_CARD) == "no_card"
+    assert simulator.charge_point("BCU101").plug_and_charge_card == "BCU-APP"

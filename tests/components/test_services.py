@@ -855,3 +855,39 @@ async def test_not_connected(
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "stop_charge_session", {"device_id": _device(hass, "BCU101")})
     assert err.value.translation_key == "not_connected"
+
+
+# --- buttons that go with the actions -----------------------------------------------------------
+
+
+async def test_boost_and_unlock_buttons(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """Boost is there only while a delay holds the session; unlock sends UNLOCK_CONNECTOR."""
+    entry = make_entry(simulator)
+    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON]):
+        await setup_entry(hass, entry)
+    boost = "button.driveway_boost"
+    assert _state(hass, boost) == "unavailable"
+
+    await _call(
+        hass,
+        "set_delayed_charging",
+        {
+            "device_id": _device(hass, "BCU101"),
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "start_time": "12:00",
+            "end_time": "14:00",
+        },
+    )
+    await wait_for(hass, lambda: _state(hass, boost) != "unavailable")
+    await hass.services.async_call("button", "press", {"entity_id": boost}, blocking=True)
+    assert _wire(simulator, "OVERRIDE_DELAYED_CHARGING_TIMEOUT") == [
+        {"evse_id": "BCU101", "value": True}
+    ]
+    await wait_for(hass, lambda: _state(hass, boost) == "unavailable")  # charging again
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.garage_unlock_connector"}, blocking=True
+    )
+    assert _wire(simulator, "UNLOCK_CONNECTOR") == [{"evse_id": "BCU102"}]
