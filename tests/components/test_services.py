@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 import pytest
+from annotatedyaml import load_yaml
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -16,6 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ev_charge_points.api.bluecurrent import Weekday
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from custom_components.ev_charge_points.device_condition import CONDITIONS
+from custom_components.ev_charge_points.device_trigger import TRIGGER_TYPES
 
 from .helpers import CUSTOMER_ID, TOKEN, coordinator_of, make_entry, setup_entry, wait_for
 
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 
     from simulators.bluecurrent import BlueCurrentSimulator
 
+INTEGRATION = Path(__file__).parents[2] / "custom_components" / DOMAIN
 OWNER_UID = "04A1B2C3D4E5F6"
 GUEST_UID = "0499887766554433"
 WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -891,3 +897,49 @@ async def test_boost_and_unlock_buttons(
         "button", "press", {"entity_id": "button.garage_unlock_connector"}, blocking=True
     )
     assert _wire(simulator, "UNLOCK_CONNECTOR") == [{"evse_id": "BCU102"}]
+
+
+# --- texts -------------------------------------------------------------------------------------
+
+VALIDATION_KEYS = [
+    "invalid_device",
+    "not_a_charge_point",
+    "entry_not_loaded",
+    "invalid_config_entry",
+    "different_accounts",
+    "current_out_of_range",
+    "value_out_of_range",
+    "invalid_days",
+    "invalid_time",
+    "unknown_card",
+    "unknown_schedule",
+    "boost_not_possible",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_action_texts_complete(language: str) -> None:
+    """Every action and field of services.yaml, every error, trigger and condition has a text."""
+    strings = json.loads((INTEGRATION / "translations" / f"{language}.json").read_text())
+    described = load_yaml(str(INTEGRATION / "services.yaml"))
+    icons = json.loads((INTEGRATION / "icons.json").read_text())["services"]
+    for service in SERVICES:
+        text = strings["services"][service]
+        assert text["name"]
+        assert text["description"]
+        assert set(text["fields"]) == set(described[service]["fields"])
+        assert all(field["name"] and field["description"] for field in text["fields"].values())
+        assert icons[service]["service"].startswith("mdi:")
+    assert set(strings["selector"]["weekday"]["options"]) == {
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    }
+    for key in VALIDATION_KEYS:
+        assert strings["exceptions"][key]["message"]
+    assert set(strings["device_automation"]["trigger_type"]) == set(TRIGGER_TYPES)
+    assert set(strings["device_automation"]["condition_type"]) == set(CONDITIONS)
