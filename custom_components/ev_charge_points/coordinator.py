@@ -1093,7 +1093,12 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
 
     @callback
     def async_keep_current_limit(self, evse_id: str, value: float) -> None:
-        """The number restored a limit: re-create it if the server does not have it."""
+        """The number restored a limit: re-create it if the server does not have it.
+
+        A limit the server has (perhaps changed in the app) wins over the restored value.
+        """
+        if (owned := self.owned_limit_schedule(evse_id)) is not None:
+            value = owned.current
         self._current_limits.setdefault(evse_id, value)
         if self.override_schedules is not None and self.link_up:
             self.config_entry.async_create_task(

@@ -284,6 +284,8 @@ async def test_restored_limit_the_server_kept_is_not_sent_again(
         await setup_entry(hass, entry)
     assert _value(hass) == "7.0"
     assert _schedule_writes(simulator) == ["POST_SET_OVERRIDE_CURRENT"]  # the app's own
+    # Should the server lose it later, the app's 7 A is what comes back.
+    assert coordinator_of(entry).current_limit_wanted("BCU101") == 7
 
 
 @pytest.mark.parametrize("lost", [True, False], ids=["lost", "kept"])
