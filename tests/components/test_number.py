@@ -80,6 +80,17 @@ async def _as_the_app[T](
         await listener
 
 
+def _restored(value: float) -> dict[str, Any]:
+    """What RestoreNumber stored for the limit at the last shutdown."""
+    return {
+        "native_max_value": 16,
+        "native_min_value": 6,
+        "native_step": 1,
+        "native_unit_of_measurement": "A",
+        "native_value": value,
+    }
+
+
 @pytest.fixture
 async def entry(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
@@ -238,18 +249,7 @@ async def test_restored_limit_is_recreated_when_the_server_lost_it(
     """After a restart the last value comes back; the server had lost it, so it is sent."""
     mock_restore_cache_with_extra_data(
         hass,
-        [
-            (
-                State(LIMIT, "11"),
-                {
-                    "native_max_value": 16,
-                    "native_min_value": 6,
-                    "native_step": 1,
-                    "native_unit_of_measurement": "A",
-                    "native_value": 11,
-                },
-            )
-        ],
+        [(State(LIMIT, "11"), _restored(11))],
     )
     entry = make_entry(simulator)
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.NUMBER]):
@@ -277,7 +277,7 @@ async def test_restored_limit_the_server_kept_is_not_sent_again(
     )
     mock_restore_cache_with_extra_data(
         hass,
-        [(State(LIMIT, "11"), {"native_max_value": 16, "native_value": 11})],
+        [(State(LIMIT, "11"), _restored(11))],
     )
     entry = make_entry(simulator)
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.NUMBER]):
