@@ -322,7 +322,7 @@ async def async_setup_entry(
     manager = async_get_history_manager(hass, entry)
     with_login = bool(entry.options.get(CONF_APP_USERNAME) and entry.options.get(CONF_APP_PASSWORD))
     async_add_entities(
-        EVAccountSensor(coordinator.customer_id, manager, description)
+        EVAccountSensor(coordinator, manager, description)
         for description in ACCOUNT_SENSORS
         if with_login or not description.needs_login
     )
@@ -527,7 +527,11 @@ ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
 
 
 class EVAccountSensor(SensorEntity):
-    """A figure of the whole account (no device: the account has none of its own)."""
+    """A figure of the whole account (no device: the account has none of its own).
+
+    Available with the connection, like every entity of the account; unknown until the
+    history module has read the figure.
+    """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
@@ -535,24 +539,26 @@ class EVAccountSensor(SensorEntity):
 
     def __init__(
         self,
-        customer_id: str,
+        coordinator: BlueCurrentCoordinator,
         manager: HistoryManager,
         description: EVAccountSensorEntityDescription,
     ) -> None:
         """Set up the sensor."""
         self.entity_description = description
+        self._coordinator = coordinator
         self._manager = manager
-        self._attr_unique_id = f"{customer_id}_{description.key}"
+        self._attr_unique_id = f"{coordinator.customer_id}_{description.key}"
 
     async def async_added_to_hass(self) -> None:
-        """Follow the history imports, which read the figures."""
+        """Follow the connection state and the history imports, which read the figures."""
         await super().async_added_to_hass()
+        self.async_on_remove(self._coordinator.async_add_listener(self.async_write_ha_state))
         self.async_on_remove(self._manager.async_add_listener(self.async_write_ha_state))
 
     @property
     def available(self) -> bool:
-        """Available once the figure was read."""
-        return self.native_value is not None
+        """Available while the account is connected (with the coordinator's grace period)."""
+        return self._coordinator.connected
 
     @property
     def native_value(self) -> StateType:

@@ -194,7 +194,7 @@ async def test_login_brings_the_account_figures(
     entry = make_entry(simulator)
     await setup_entry(hass, entry)
     assert hass.states.get("sensor.co2_saved") is None  # only with the login
-    assert hass.states.get("sensor.subscription").state == "unavailable"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.subscription").state == "unknown"  # type: ignore[union-attr]
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     await hass.config_entries.options.async_configure(
