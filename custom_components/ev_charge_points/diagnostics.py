@@ -153,7 +153,7 @@ async def async_get_config_entry_diagnostics(
         },
     }
     if (history := hass.data.get(DATA_HISTORY, {}).get(entry.entry_id)) is not None:
-        data["history"] = history.diagnostics()
+        data["history"] = await history.async_diagnostics()
     return async_redact_data(data, TO_REDACT)
 
 

@@ -51,6 +51,7 @@ from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.ssl import get_default_context
 
 from .api.bluecurrent import (
+    DEFAULT_REST_URL,
     DEFAULT_URL,
     BlueCurrentError,
     BlueCurrentLoginError,
@@ -100,6 +101,8 @@ SESSION_END_IMPORT_DELAY: Final = 60.0
 # Sustainability and contracts change rarely: read them at most once a day.
 ACCOUNT_INFO_INTERVAL: Final = timedelta(days=1)
 HOUR: Final = timedelta(hours=1)
+# Diagnostics wait this long (s) for an import that is running.
+DIAGNOSTICS_WAIT: Final = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -630,10 +633,17 @@ class HistoryManager:
         sessions.sort(key=lambda s: (s.end, s.id), reverse=True)
         return sessions
 
+    async def async_diagnostics(self) -> dict[str, Any]:
+        """State for the diagnostics download, after a running import (the caller redacts it)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DIAGNOSTICS_WAIT):
+                await self.async_ensure_synced()
+        return self.diagnostics()
+
     def diagnostics(self) -> dict[str, Any]:
         """State for the diagnostics download (the caller redacts it)."""
         return {
-            "rest_url": self._rest.base_url,
+            "rest_default_server": self._rest.base_url == DEFAULT_REST_URL,
             "credential": self._credential,
             "app_login_configured": self._app_login_configured(),
             "watermark": None if self._watermark is None else self._watermark.isoformat(),
