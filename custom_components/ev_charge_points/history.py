@@ -265,6 +265,7 @@ class HistoryManager:
         self._credential: Literal["api", "app"] | None = None  # whose auth token REST uses
         self._sessions: dict[str, dict[str, ChargingSession]] = {}
         self._watermark: datetime | None = None
+        self._complete: set[str] = set()  # charge points whose whole history was read
         self._statistics_from: dict[str, datetime | None] = {}
         self._loaded = False
         self._lock = asyncio.Lock()
@@ -398,6 +399,7 @@ class HistoryManager:
             self._sessions.setdefault(session.charge_point_id, {})[session.id] = session
         if watermark := stored.get("watermark"):
             self._watermark = dt_util.as_utc(datetime.fromisoformat(watermark))
+        self._complete = set(stored.get("complete", []))
         for evse_id, since in (stored.get("statistics_from") or {}).items():
             self._statistics_from[evse_id] = (
                 None if since is None else dt_util.as_utc(datetime.fromisoformat(since))
@@ -407,6 +409,7 @@ class HistoryManager:
     def _stored(self) -> dict[str, Any]:
         return {
             "watermark": None if self._watermark is None else self._watermark.isoformat(),
+            "complete": sorted(self._complete),
             "statistics_from": {
                 evse_id: None if since is None else since.isoformat()
                 for evse_id, since in self._statistics_from.items()
@@ -515,22 +518,32 @@ class HistoryManager:
         evse_ids = sorted(coordinator.data.charge_points)
         if not evse_ids:
             return 0
+        # Charge points read before: only what stopped since the watermark (minus a day).
+        # Charge points new to the ledger (first import, or joined the account): everything.
+        known = [evse_id for evse_id in evse_ids if evse_id in self._complete]
+        new = [evse_id for evse_id in evse_ids if evse_id not in self._complete]
         since = None if self._watermark is None else self._watermark - REREAD_WINDOW
 
         async def _read(rest: BlueCurrentRestClient) -> list[Transaction]:
-            return await rest.get_transactions(evse_ids, since=since)
+            found: list[Transaction] = []
+            if known:
+                found += await rest.get_transactions(known, since=since)
+            if new:
+                found += await rest.get_transactions(new)
+            return found
 
         transactions = await self._async_rest(_read)
+        self._complete.update(new)
         ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{self.entry.entry_id}")
         added = 0
         for transaction in transactions:
             session = ChargingSession.from_transaction(transaction)
             if session is None:
                 continue
-            known = self._sessions.setdefault(session.charge_point_id, {})
-            if session.id in known:
+            ledger = self._sessions.setdefault(session.charge_point_id, {})
+            if session.id in ledger:
                 continue
-            known[session.id] = session
+            ledger[session.id] = session
             added += 1
             first_hour = _hour_floor(session.start)
             pending = self._statistics_from.get(session.charge_point_id)

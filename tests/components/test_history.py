@@ -476,3 +476,27 @@ async def test_diagnostics_show_the_history_without_personal_data(
     text = json.dumps(diagnostics)
     for secret in (EMAIL, "hunter2", "not-the-real-app-key", "NL00BCUR", "Test Owner", "CT-1001"):
         assert secret not in text
+
+
+async def test_charge_point_that_joins_gets_its_whole_history(
+    recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """Older sessions of a new charge point are read although they predate the watermark."""
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    simulator.add_charge_point("test-token", {"evse_id": "BCU103", "name": "Carport"})
+    old = simulator.rest.add_transaction(
+        "BCU103", START - timedelta(days=9, hours=2), START - timedelta(days=9), 11.0
+    )
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    manager = manager_of(hass, entry)
+    await wait_for(hass, lambda: manager.last_import is not None)
+    await async_wait_recording_done(hass)
+
+    assert [s.id for s in manager.sessions("BCU103")] == [str(old.transaction_id)]
+    assert manager.imported_sessions == 1
+    rows = await stored_rows(hass, statistic_id("BCU103", "energy"))
+    assert rows[-1]["sum"] == pytest.approx(11.0)
