@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 for size in LARGE:
                     extra = ["--size", str(size), *profile]
-                    if args.profile and size == LARGE[-1]:
+                    if args.profile and size == LARGE[0]:
                         extra.append("--tracemalloc")
                     parts.append(
                         run_worker(

@@ -502,7 +502,7 @@ async def run(args: argparse.Namespace, accounts: dict[str, BenchAccount]) -> JS
         else:
             large = accounts[f"n{args.size}"]
             if args.tracemalloc:
-                tracemalloc.start(25)
+                tracemalloc.start(1)
             results["s1"] = {}
             async with bench.profiled(f"s1-{large.size}"):
                 entry, results["s1"][str(large.size)] = await bench.setup(large)
