@@ -23,6 +23,9 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
 from custom_components.ev_charge_points.button import BUTTONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
+from custom_components.ev_charge_points.event import EVENTS
+from custom_components.ev_charge_points.number import NUMBERS
+from custom_components.ev_charge_points.select import SELECTS
 from custom_components.ev_charge_points.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from custom_components.ev_charge_points.switch import SWITCHES
 
@@ -218,6 +221,9 @@ ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
     "binary_sensor": BINARY_SENSORS,
     "switch": SWITCHES,
     "button": BUTTONS,
+    "select": SELECTS,
+    "number": NUMBERS,
+    "event": EVENTS,
 }
 
 
