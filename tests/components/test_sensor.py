@@ -22,11 +22,16 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
 from custom_components.ev_charge_points.button import BUTTONS
+from custom_components.ev_charge_points.calendar import SESSIONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from custom_components.ev_charge_points.event import EVENTS
 from custom_components.ev_charge_points.number import NUMBERS
 from custom_components.ev_charge_points.select import SELECTS
-from custom_components.ev_charge_points.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
+from custom_components.ev_charge_points.sensor import (
+    ACCOUNT_SENSORS,
+    CHARGE_POINT_SENSORS,
+    GRID_SENSORS,
+)
 from custom_components.ev_charge_points.switch import SWITCHES
 
 from .helpers import CUSTOMER_ID, START, coordinator_of, make_entry, setup_entry, wait_for
@@ -217,13 +222,14 @@ async def test_cost_in_the_tariff_currency(hass: HomeAssistant, entry: MockConfi
 
 
 ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
-    "sensor": (*CHARGE_POINT_SENSORS, *GRID_SENSORS),
+    "sensor": (*CHARGE_POINT_SENSORS, *GRID_SENSORS, *ACCOUNT_SENSORS),
     "binary_sensor": BINARY_SENSORS,
     "switch": SWITCHES,
     "button": BUTTONS,
     "select": SELECTS,
     "number": NUMBERS,
     "event": EVENTS,
+    "calendar": (SESSIONS,),
 }
 
 
