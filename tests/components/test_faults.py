@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from homeassistant import block_async_io
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN
 from homeassistant.components.button import SERVICE_PRESS
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -84,16 +85,28 @@ def delays() -> Iterator[list[float]]:
 
 
 @pytest.fixture(autouse=True)
-def no_errors_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Whatever the fault, nothing is logged at ERROR level (no escaped exception)."""
+def no_errors_logged(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    caplog: pytest.LogCaptureFixture,
+    disable_block_async_io: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[None]:
+    """Whatever the fault: nothing logged at ERROR level (no escaped exception), no blocking call.
+
+    Home Assistant's blocking-call detection runs complete, as in production (the plugin
+    leaves it off and tests skip most of its checks), from after the simulator's start.
+    """
+    monkeypatch.setattr(block_async_io, "_IN_TESTS", False)
+    block_async_io.enable()
     caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     yield
-    errors = [
+    problems = [
         f"{record.name}: {record.getMessage()}"
         for record in caplog.get_records("call")
-        if record.levelno >= logging.ERROR
+        if record.levelno >= logging.ERROR or "Detected blocking call" in record.getMessage()
     ]
-    assert not errors
+    assert not problems
 
 
 def client_with(monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:

@@ -116,6 +116,22 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
+
+class _NoFrameDumps(logging.LoggerAdapter[logging.Logger]):
+    """The websockets library's logger, minus its DEBUG output.
+
+    At DEBUG level websockets logs every frame, elided in the middle only: the end of each
+    command shows the auth token, VALIDATE_API_TOKEN the API token, and server frames carry
+    e-mail, card uids and addresses. Our own DEBUG lines say what happens, without values.
+    """
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - the logging API's name
+        """Never DEBUG; other levels as the underlying logger decides."""
+        return level > logging.DEBUG and self.logger.isEnabledFor(level)
+
+
+_WEBSOCKET_LOGGER = _NoFrameDumps(_LOGGER.getChild("websocket"))
+
 type MessageCallback = Callable[[BlueCurrentMessage], None]
 type _ErrorFactory = Callable[[], BlueCurrentError]
 
@@ -282,6 +298,7 @@ class BlueCurrentClient:
                 ping_timeout=self._ping_timeout,
                 max_size=self._max_message_size,
                 ssl=context,
+                logger=_WEBSOCKET_LOGGER,
             )
         except InvalidStatus as err:
             raise handshake_error(err.response.status_code, err.response.headers) from err
