@@ -89,6 +89,14 @@ def _entities_per_point(size: int) -> Getter:
     return get
 
 
+def _setup_requests(size: int) -> Getter:
+    def get(result: JSONObject) -> float | None:
+        commands = _dig(result, "s1", str(size), "commands")
+        return float(sum(commands.values())) if isinstance(commands, dict) else None
+
+    return get
+
+
 def _field(*keys: str | int) -> Getter:
     def get(result: JSONObject) -> float | None:
         value = _dig(result, *keys)
@@ -116,6 +124,7 @@ def table_rows(small: int, load: int, large: tuple[int, ...]) -> list[Row]:
     rows += [
         Row("S1 setup", f"{load} CP: enabled entities per CP", "s1", _entities_per_point(load)),
         Row("S1 setup", f"{load} CP: ms per entity", "s1", _per_entity(load, "seconds", 1000)),
+        Row("S1 setup", f"{load} CP: requests sent during setup", "s1", _setup_requests(load)),
     ]
     rows += [
         Row(

@@ -17,6 +17,7 @@ simulator works unchanged; these are added for the benchmark:
   behind a load balancer) until called with `on: false`.
 - `bench_set_energy {evse_ids, kwh}`: change the session energy without pushing (a marker the
   harness waits for after an outage).
+- `bench_received {since}`: how many commands of each name arrived since log index `since`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ class BenchSimulator(BlueCurrentSimulator):
             for evse_id in command["evse_ids"]:
                 self.charge_point(str(evse_id)).session_kwh = float(command["kwh"])
             return {"ok": True, "action": action, **self.stats()}
+        if action == "bench_received":
+            since = int(command.get("since", 0))
+            names: dict[str, int] = {}
+            for record in self.received[since:]:
+                names[record.name] = names.get(record.name, 0) + 1
+            return {"ok": True, "action": action, "commands": names, **self.stats()}
         return await super()._control(command)
 
     async def _burst(self, command: JSONObject) -> list[list[Any]]:

@@ -243,6 +243,7 @@ class Bench:
         rss_before = _rss()
         traced_before = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
         entry = self.make_entry(account)
+        log_before = (await self.control.call("stats"))["received"]
         self.first_available = {}
         started = time.time()
         cpu_started = time.process_time()
@@ -264,6 +265,7 @@ class Bench:
         seen = [self.first_available[e] for e in ids if e in self.first_available]
         energy = self.energy_entities(account)
         points_ok = sum(1 for e in energy.values() if e in self.first_available)
+        commands = (await self.control.call("bench_received", since=log_before))["commands"]
         gc.collect()
         result: JSONObject = {
             "size": account.size,
@@ -280,6 +282,7 @@ class Bench:
             "seconds": (max(seen) - started) if seen else None,
             "cpu_seconds": cpu,
             "rss_delta": _rss() - rss_before,
+            "commands": commands,
         }
         if tracemalloc.is_tracing():
             result["traced_delta"] = tracemalloc.get_traced_memory()[0] - traced_before
