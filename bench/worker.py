@@ -311,6 +311,8 @@ class Bench:
         """S2: steady CH_STATUS pushes; CPU of this process and send-to-state latency."""
         progress(f"{self.flavour.name}: S2 {count} pushes at {rate:g}/s")
         energy = self.energy_entities(account)
+        if len(energy) != account.size:
+            raise RuntimeError(f"S2 needs a session-energy sensor per point, found {len(energy)}")
         evse_ids = list(energy)
         by_entity = {entity_id: evse_id for evse_id, entity_id in energy.items()}
         receipts: dict[str, list[tuple[float, float]]] = {e: [] for e in evse_ids}
