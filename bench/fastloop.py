@@ -9,7 +9,9 @@ Work is never compressed: while a connection to the simulator is open (a handsha
 time runs at wall speed, so "time to full data" is reconnect wait plus real processing.
 
 The loop also counts connection attempts to the simulator's port (`connect_attempts`), refused
-ones included, since the simulator cannot count a connection it refused.
+ones included, since the simulator cannot count a connection it refused. Only connections made
+with host and port count (websockets); aiohttp connects through its own socket and its idle
+keep-alive connections do not hold the clock.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from aiohttp.client_proto import ResponseHandler
 from homeassistant.runner import HassEventLoopPolicy
 
 if TYPE_CHECKING:
@@ -73,7 +76,8 @@ class FastForwardLoop(asyncio.SelectorEventLoop):
         transport, protocol = await super().create_connection(
             protocol_factory, host, port, **kwargs
         )
-        if watched:
+        # An idle keep-alive HTTP connection (aiohttp) must not stop the clock; websockets must.
+        if watched and not isinstance(protocol, ResponseHandler):
             self._watched.append(transport)
         return transport, protocol
 
