@@ -62,7 +62,7 @@ def parse_timestamp(value: object) -> datetime | None:
         tzinfo = AMSTERDAM
     try:
         return _build(match, tzinfo).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):  # no such date, or beyond year 1..9999 in UTC
         _LOGGER.debug("Ignoring impossible timestamp %.40r", value)
         return None
 
@@ -76,7 +76,7 @@ def parse_rest_timestamp(value: object) -> datetime | None:
         return None
     try:
         return _build(match, AMSTERDAM).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):  # no such date, or beyond year 1..9999 in UTC
         _LOGGER.debug("Ignoring impossible REST timestamp %.40r", value)
         return None
 
