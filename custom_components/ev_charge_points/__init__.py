@@ -9,7 +9,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util.ssl import get_default_context
 
 from .api.bluecurrent import DEFAULT_URL, BlueCurrentClient
-from .const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from .const import CONF_API_TOKEN, CONF_URL, DOMAIN, MAX_FRAME_SIZE
 from .coordinator import BlueCurrentCoordinator, BlueCurrentRuntimeData, EVChargePointsConfigEntry
 from .history import async_setup_history_services
 from .services import async_setup_services
@@ -46,6 +46,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntr
         url=entry.data.get(CONF_URL, DEFAULT_URL),
         # HA builds this context once, off the event loop; the client never loads certificates.
         ssl_context=get_default_context(),
+        max_message_size=MAX_FRAME_SIZE,
     )
     coordinator = BlueCurrentCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()

@@ -21,8 +21,18 @@ SETUP_TIMEOUT: Final = 30.0
 UNAVAILABLE_GRACE_PERIOD: Final = timedelta(seconds=60)
 # Reconnect backoff: full jitter over min(cap, base * 2**attempt).
 RECONNECT_BASE_DELAY: Final = 1.0
-RECONNECT_MAX_DELAY: Final = 300.0
+# Just under a minute: a server that comes back is seen within a minute, while an hour-long
+# outage costs about 70 connection attempts (a fixed 5 s retry costs over 700).
+RECONNECT_MAX_DELAY: Final = 58.0
+# Each delay is drawn from the top tenth below its ceiling: enough to spread the reconnects
+# of many installations after an outage without making the wait much shorter on average.
+RECONNECT_JITTER: Final = 0.1
 # The account's charge point list is re-read this often (and after every reconnect).
 CHARGE_POINTS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 
 ISSUE_REQUEST_LIMIT: Final = "request_limit_reached"
+
+# Largest websocket frame read from Blue Current. The charge-point list of an account with
+# 1000 charge points is about 1.4 MB, over the websockets default of 1 MiB; anything larger
+# than this bound closes the connection instead of filling memory.
+MAX_FRAME_SIZE: Final = 16 << 20

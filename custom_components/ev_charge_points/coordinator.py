@@ -66,6 +66,7 @@ from .const import (
     LOGGER,
     MANUFACTURER_BLUE_CURRENT,
     RECONNECT_BASE_DELAY,
+    RECONNECT_JITTER,
     RECONNECT_MAX_DELAY,
     SETUP_TIMEOUT,
     UNAVAILABLE_GRACE_PERIOD,
@@ -103,13 +104,13 @@ def backoff_delay(
     cap: float = RECONNECT_MAX_DELAY,
     uniform: Callable[[float, float], float] = random.uniform,
 ) -> float:
-    """Delay before reconnect `attempt` (0-based): full jitter over min(cap, base * 2**attempt).
+    """Delay before reconnect `attempt` (0-based): jittered below min(cap, base * 2**attempt).
 
-    Full jitter spreads the reconnects of many installations after a server outage
-    instead of letting them arrive in lockstep.
+    The jitter spreads the reconnects of many installations after a server outage instead
+    of letting them arrive in lockstep (see RECONNECT_JITTER and RECONNECT_MAX_DELAY).
     """
     ceiling = min(cap, base * 2 ** min(attempt, 32))
-    return uniform(0.0, ceiling)
+    return uniform(ceiling * (1 - RECONNECT_JITTER), ceiling)
 
 
 def format_reset_time(reset_at: datetime) -> str:

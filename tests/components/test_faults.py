@@ -37,6 +37,7 @@ from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
 from custom_components.ev_charge_points.const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
     DOMAIN,
+    MAX_FRAME_SIZE,
     RECONNECT_MAX_DELAY,
     UNAVAILABLE_GRACE_PERIOD,
 )
@@ -688,9 +689,9 @@ async def test_oversized_frame_ends_the_connection(
     delays: list[float],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A frame over the 1 MiB bound is not read: the socket is closed and opened again."""
+    """A frame over the 16 MiB bound is not read: the socket is closed and opened again."""
     rig = await start(hass, simulator)
-    await simulator.faults.send_oversized(1 << 20)
+    await simulator.faults.send_oversized(MAX_FRAME_SIZE)
     await wait_for(hass, lambda: delays == [1])
     assert "Blue Current connection ended: BlueCurrentConnectionError" in our_lines(caplog)
     assert rig.coordinator.client.dropped_messages == 0
