@@ -54,7 +54,11 @@ Other choices where the doc is silent (not options):
   until OVERRIDE_CHARGING_PROFILES. Override-current schedules cap the current while their window
   is open.
 - VALIDATE_PASSWORD (app) accepts any non-empty password blob for a known login (no SJCL).
-- The REST API of §7 is not served yet; `BlueCurrentSimulator._add_rest_routes` is its place.
+- The REST API of §7 is served under /app/bc_api/api/v2.0 (simulators/bluecurrent/rest.py): status,
+  contracts, grids and transactions, 25 per page, from a seeded history (scenario `history_days`)
+  plus every session that ends in the simulator. Whether REST accepts the HA API auth token is
+  (unknown): option `rest_accepts_api_token` (default True); with False it answers 401 until the
+  account has logged in on the app socket.
 """
 
 from .clock import SimClock
