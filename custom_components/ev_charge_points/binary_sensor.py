@@ -11,7 +11,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 
-from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -28,7 +28,9 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class EVChargePointBinarySensorEntityDescription(BinarySensorEntityDescription):
+class EVChargePointBinarySensorEntityDescription(
+    BinarySensorEntityDescription, EVEntityDescription
+):
     """A charge point binary sensor: how to read it from the charge point data."""
 
     value_fn: Callable[[ChargePointData], bool | None]
@@ -40,18 +42,21 @@ BINARY_SENSORS: tuple[EVChargePointBinarySensorEntityDescription, ...] = (
         key="online",
         translation_key="online",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        reads=("activity",),
         value_fn=lambda cp: cp.online if cp.activity is not None else None,
     ),
     EVChargePointBinarySensorEntityDescription(
         key="vehicle_connected",
         translation_key="vehicle_connected",
         device_class=BinarySensorDeviceClass.PLUG,
+        reads=("vehicle_state",),
         value_fn=lambda cp: cp.vehicle_connected if cp.vehicle_state is not None else None,
     ),
     EVChargePointBinarySensorEntityDescription(
         key="charging",
         translation_key="charging",
         device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
+        reads=("activity",),
         value_fn=lambda cp: cp.charging if cp.activity is not None else None,
     ),
 )

@@ -13,7 +13,7 @@ from homeassistant.components.button import (
 from homeassistant.const import EntityCategory
 
 from .coordinator import boost_commands
-from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -30,8 +30,12 @@ PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class EVChargePointButtonEntityDescription(ButtonEntityDescription):
-    """A charge point button, the command it sends and when it can be pressed."""
+class EVChargePointButtonEntityDescription(ButtonEntityDescription, EVEntityDescription):
+    """A charge point button, the command it sends and when it can be pressed.
+
+    A button's state is only its availability: `reads` names what `available_fn` reads
+    (activity for the default, online).
+    """
 
     press_fn: Callable[[BlueCurrentCoordinator, str], Awaitable[None]]
     available_fn: Callable[[ChargePointData], bool] = lambda cp: cp.online
@@ -43,6 +47,7 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         translation_key="reset",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
+        reads=("activity",),
         press_fn=lambda coordinator, evse_id: coordinator.async_execute(
             evse_id, lambda client: client.soft_reset(evse_id)
         ),
@@ -52,6 +57,7 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         translation_key="reboot",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
+        reads=("activity",),
         press_fn=lambda coordinator, evse_id: coordinator.async_execute(
             evse_id, lambda client: client.reboot(evse_id)
         ),
@@ -60,11 +66,13 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         # With the card chosen in the charge card select (none until one is chosen).
         key="start_session",
         translation_key="start_session",
+        reads=("activity",),
         press_fn=lambda coordinator, evse_id: coordinator.async_start_session(evse_id),
     ),
     EVChargePointButtonEntityDescription(
         key="stop_session",
         translation_key="stop_session",
+        reads=("activity",),
         press_fn=lambda coordinator, evse_id: coordinator.async_stop_session(evse_id),
     ),
     EVChargePointButtonEntityDescription(
@@ -73,6 +81,8 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         key="unlock_connector",
         translation_key="unlock_connector",
         entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        reads=("activity",),
         press_fn=lambda coordinator, evse_id: coordinator.async_execute(
             evse_id, lambda client: client.unlock_connector(evse_id)
         ),
@@ -83,6 +93,13 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         translation_key="boost",
         press_fn=lambda coordinator, evse_id: coordinator.async_boost(evse_id),
         available_fn=lambda cp: bool(boost_commands(cp)),
+        reads=(
+            "activity",
+            "vehicle_state",
+            "smart_charging",
+            "delayed_charging",
+            "price_based_charging",
+        ),
     ),
 )
 

@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.util import dt as dt_util
 
 from .api.bluecurrent import NO_CARD
-from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 from .history import ChargingSession, HistoryManager, async_get_history_manager
 
 if TYPE_CHECKING:
@@ -28,7 +27,12 @@ if TYPE_CHECKING:
 
 PARALLEL_UPDATES = 0
 
-SESSIONS = EntityDescription(key="charging_sessions", translation_key="charging_sessions")
+SESSIONS = EVEntityDescription(
+    key="charging_sessions",
+    translation_key="charging_sessions",
+    # The running session (`_running_start`); past ones come from the history manager.
+    reads=("activity", "session_start", "session_stop"),
+)
 # A running session has no end yet: it is shown as lasting until the next quarter hour.
 RUNNING_STEP = timedelta(minutes=15)
 

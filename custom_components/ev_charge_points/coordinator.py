@@ -5,7 +5,8 @@ entry background task, reconnects with capped exponential backoff and full jitte
 the client's typed messages into the brand-neutral model in `model.py`.
 
 A push for one charge point (or grid) only wakes the entities that registered for that key
-with `async_add_key_listener`; connection-state changes wake everybody.
+with `async_add_key_listener`, and of those only the ones that read a field the push changed;
+connection-state changes wake everybody.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from homeassistant.util import dt as dt_util
 
 from .api.bluecurrent import (
     NO_CARD,
+    Activity,
     BlueCurrentAlreadyConnectedError,
     BlueCurrentClient,
     BlueCurrentCommandRejectedError,
@@ -55,6 +57,7 @@ from .api.bluecurrent import (
     GridCurrent,
     GridStatus,
     SettingResult,
+    VehicleStatus,
     Weekday,
     next_reset,
 )
@@ -71,14 +74,20 @@ from .const import (
     SETUP_TIMEOUT,
     UNAVAILABLE_GRACE_PERIOD,
 )
-from .model import AccountData, ChargePointData, ChargerActivity, GridData, VehicleState
+from .model import (
+    AccountData,
+    ChargePointData,
+    ChargerActivity,
+    GridData,
+    VehicleState,
+    changed_fields,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from datetime import datetime
 
     from .api.bluecurrent.models import (
-        Activity,
         BlueCurrentMessage,
         ChargeCard,
         ChargeCards,
@@ -87,6 +96,8 @@ if TYPE_CHECKING:
 
 type EVChargePointsConfigEntry = ConfigEntry[BlueCurrentRuntimeData]
 type PointEventCallback = Callable[[str, dict[str, Any]], None]
+# A key listener and the model fields it reads (None: every change wakes it).
+type _KeyListener = tuple[CALLBACK_TYPE, frozenset[str] | None]
 
 
 @dataclass
@@ -118,14 +129,15 @@ def format_reset_time(reset_at: datetime) -> str:
     return dt_util.as_local(reset_at).strftime("%H:%M")
 
 
-def _convert[E: StrEnum](kind: type[E], value: StrEnum | None) -> E | None:
-    """Map a client enum onto the model's by value; a value the model lacks becomes None."""
-    if value is None:
-        return None
-    try:
-        return kind(value.value)
-    except ValueError:
-        return None
+def _enum_map[E: StrEnum](source: type[StrEnum], target: type[E]) -> dict[StrEnum, E]:
+    """Client enum member -> the model's member of the same value (values it lacks: absent)."""
+    targets = {member.value: member for member in target}
+    return {member: targets[member.value] for member in source if member.value in targets}
+
+
+# Looked up on every push: a dict is much cheaper than calling the enum by value.
+_ACTIVITIES = _enum_map(Activity, ChargerActivity)
+_VEHICLE_STATES = _enum_map(VehicleStatus, VehicleState)
 
 
 @dataclass(slots=True)
@@ -185,8 +197,12 @@ class _PointState:
             manufacturer=MANUFACTURER_BLUE_CURRENT,
             model=info.model_type,
             grid_id=grid_id,
-            activity=_convert(ChargerActivity, self.activity),
-            vehicle_state=_convert(VehicleState, status.vehicle_status if status else None),
+            activity=None if self.activity is None else _ACTIVITIES.get(self.activity),
+            vehicle_state=(
+                None
+                if status is None or status.vehicle_status is None
+                else _VEHICLE_STATES.get(status.vehicle_status)
+            ),
             voltage=status.voltages if status else (None, None, None),
             current=status.currents if status else (None, None, None),
             session_energy=status.session_energy_kwh if status else None,
@@ -245,7 +261,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self._points: dict[str, _PointState] = {}
         self._grids: dict[str, GridStatus] = {}
         self._grid_of: dict[str, str] = {}
-        self._key_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._key_listeners: dict[str, list[_KeyListener]] = {}
         self._new_point_listeners: list[Callable[[set[str]], None]] = []
         self._loop_task: asyncio.Task[None] | None = None
         self._setup_future: asyncio.Future[None] | None = None
@@ -271,12 +287,20 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     # --- listeners -------------------------------------------------------------------------
 
     @callback
-    def async_add_key_listener(self, key: str, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
+    def async_add_key_listener(
+        self,
+        key: str,
+        update_callback: CALLBACK_TYPE,
+        *,
+        reads: frozenset[str] | None = None,
+    ) -> CALLBACK_TYPE:
         """Call `update_callback` when the charge point or grid `key` changes.
 
-        Connection-state changes call every key listener as well.
+        With `reads` (model field names) only changes of those fields call it. Connection
+        changes, a point leaving and account data outside the model call every listener.
         """
-        self._key_listeners.setdefault(key, []).append(update_callback)
+        listener: _KeyListener = (update_callback, reads)
+        self._key_listeners.setdefault(key, []).append(listener)
 
         @callback
         def _remove() -> None:
@@ -284,7 +308,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             if listeners is None:
                 return
             with contextlib.suppress(ValueError):
-                listeners.remove(update_callback)
+                listeners.remove(listener)
             if not listeners:
                 del self._key_listeners[key]
 
@@ -305,14 +329,16 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         return _remove
 
     @callback
-    def _async_notify_key(self, key: str) -> None:
-        for update_callback in list(self._key_listeners.get(key, ())):
-            update_callback()
+    def _async_notify_key(self, key: str, changed: frozenset[str] | None = None) -> None:
+        """Wake the listeners of `key` that read a `changed` field (None: all of them)."""
+        for update_callback, reads in list(self._key_listeners.get(key, ())):
+            if changed is None or reads is None or not reads.isdisjoint(changed):
+                update_callback()
 
     @callback
     def _async_notify_all(self) -> None:
         for listeners in list(self._key_listeners.values()):
-            for update_callback in list(listeners):
+            for update_callback, _reads in list(listeners):
                 update_callback()
         self.async_update_listeners()
 
@@ -690,23 +716,26 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             return
         model = state.to_model(self._grid_of.get(evse_id))
         previous = self.data.charge_points.get(evse_id)
-        if previous == model:
+        changed = None if previous is None else changed_fields(previous, model)
+        if changed is not None and not changed:
             return
         self.data.charge_points[evse_id] = model
         self._async_detect_transitions(
             evse_id, previous, model, has_status=state.status is not None
         )
-        self._async_notify_key(evse_id)
+        self._async_notify_key(evse_id, changed)
 
     @callback
     def _async_publish_grid(self, grid_id: str) -> None:
         if (grid := self._grids.get(grid_id)) is None:
             return
         model = _grid_model(grid)
-        if self.data.grids.get(grid_id) == model:
+        previous = self.data.grids.get(grid_id)
+        changed = None if previous is None else changed_fields(previous, model)
+        if changed is not None and not changed:
             return
         self.data.grids[grid_id] = model
-        self._async_notify_key(grid_id)
+        self._async_notify_key(grid_id, changed)
 
     @callback
     def _async_apply_status(self, status: ChargePointStatus) -> None:

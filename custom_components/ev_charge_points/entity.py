@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,20 @@ if TYPE_CHECKING:
 
     from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
     from .model import ChargePointData, GridData
+
+
+@dataclass(frozen=True, kw_only=True)
+class EVEntityDescription(EntityDescription):
+    """An entity description that names the model fields the entity's state reads.
+
+    `reads`: fields of `ChargePointData` (or `GridData` for grid entities), derived values
+    by the fields they come from (power: voltage and current). A push wakes the entity only
+    when one of them changed. None, the default, wakes it on any change. Availability
+    (connection, grace period, the point leaving) and account data outside the model
+    (cards, schedules) wake every entity regardless.
+    """
+
+    reads: tuple[str, ...] | None = None
 
 
 @callback
@@ -87,18 +102,21 @@ def async_setup_charge_point_entities(
 class _EVKeyedEntity(Entity):
     """An entity woken only by pushes for its own charge point or grid.
 
-    State is written only when what the user sees (availability, value, attributes)
-    changed: a CH_STATUS frame touches all of a charge point's entities but usually
-    changes only a few of them.
+    Woken only when a field its description `reads` changed, and even then the state is
+    written only when what the user sees (availability, value, attributes) changed.
     """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, coordinator: BlueCurrentCoordinator, key: str) -> None:
-        """Store the coordinator and the charge point or grid id this entity follows."""
+    def __init__(
+        self, coordinator: BlueCurrentCoordinator, key: str, description: EVEntityDescription
+    ) -> None:
+        """Store the coordinator, the charge point or grid id and what the entity reads."""
         self.coordinator = coordinator
+        self.entity_description = description
         self._listen_key = key
+        self._reads = None if description.reads is None else frozenset(description.reads)
         self._last_visible: tuple[object, ...] | None = None
 
     @property
@@ -114,7 +132,9 @@ class _EVKeyedEntity(Entity):
         """Subscribe to updates for this entity's charge point or grid."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.coordinator.async_add_key_listener(self._listen_key, self._handle_update)
+            self.coordinator.async_add_key_listener(
+                self._listen_key, self._handle_update, reads=self._reads
+            )
         )
         # The platform writes the first state right after this returns.
         self._last_visible = self._visible_state()
@@ -136,11 +156,10 @@ class EVChargePointEntity(_EVKeyedEntity):
         self,
         coordinator: BlueCurrentCoordinator,
         evse_id: str,
-        description: EntityDescription,
+        description: EVEntityDescription,
     ) -> None:
         """Set up the identity and device of a charge point entity."""
-        super().__init__(coordinator, evse_id)
-        self.entity_description = description
+        super().__init__(coordinator, evse_id, description)
         self._evse_id = evse_id
         self._attr_unique_id = f"{coordinator.customer_id}_{evse_id}_{description.key}"
         charge_point = coordinator.data.charge_points[evse_id]
@@ -166,7 +185,9 @@ class EVChargePointEntity(_EVKeyedEntity):
     @property
     def available(self) -> bool:
         """Return whether the connection is up and the charge point is known."""
-        return self._coordinator_available and self.charge_point is not None
+        coordinator = self.coordinator
+        # Read on every state write: plain attribute reads, no property chain.
+        return coordinator.connected and self._evse_id in coordinator.data.charge_points
 
 
 class EVGridEntity(_EVKeyedEntity):
@@ -176,11 +197,10 @@ class EVGridEntity(_EVKeyedEntity):
         self,
         coordinator: BlueCurrentCoordinator,
         grid_id: str,
-        description: EntityDescription,
+        description: EVEntityDescription,
     ) -> None:
         """Set up the identity and device of a grid entity."""
-        super().__init__(coordinator, grid_id)
-        self.entity_description = description
+        super().__init__(coordinator, grid_id, description)
         self._grid_id = grid_id
         self._attr_unique_id = f"{coordinator.customer_id}_{grid_id}_{description.key}"
         self._attr_device_info = DeviceInfo(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
 
 from .coordinator import EVENT_SESSION_ENDED
-from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -21,12 +22,20 @@ if TYPE_CHECKING:
 
 PARALLEL_UPDATES = 0
 
-SESSION_DESCRIPTION = EventEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class EVEventEntityDescription(EventEntityDescription, EVEntityDescription):
+    """A charge point event entity and the model fields its state reads."""
+
+
+SESSION_DESCRIPTION = EVEventEntityDescription(
     key="session",
     translation_key="session",
     event_types=[EVENT_SESSION_ENDED],
+    # Its state is the last event (written when it fires) and availability.
+    reads=(),
 )
-EVENTS: tuple[EventEntityDescription, ...] = (SESSION_DESCRIPTION,)
+EVENTS: tuple[EVEventEntityDescription, ...] = (SESSION_DESCRIPTION,)
 
 
 async def async_setup_entry(

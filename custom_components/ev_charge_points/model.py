@@ -6,9 +6,14 @@ never depend on one vendor's wire format. Nothing here imports Home Assistant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime  # noqa: TC003 - dataclass field types are resolved at runtime
 from enum import StrEnum
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 type PhaseValues = tuple[float | None, float | None, float | None]
 
@@ -55,9 +60,40 @@ def _phase_mean(values: PhaseValues) -> float | None:
     return round(sum(used) / len(used), 1)
 
 
+def _phase_power(voltage: PhaseValues, current: PhaseValues) -> float | None:
+    products = [
+        volt * amp
+        for volt, amp in zip(voltage, current, strict=True)
+        if volt is not None and amp is not None
+    ]
+    if not products:
+        return None
+    return round(sum(products), 1)
+
+
+class _DerivedValues:
+    """Values derived from a charge point's phases, computed once per instance.
+
+    The coordinator builds a new `ChargePointData` for every change and several entities
+    read the same derived value. Slots of this base, not dataclass fields: they are no data
+    of their own (equality, `dataclasses.fields` and diagnostics see only the fields).
+    """
+
+    __slots__ = ("_average_current", "_average_voltage", "_power")
+
+    def _derive(self, voltage: PhaseValues, current: PhaseValues) -> None:
+        self._power = _phase_power(voltage, current)
+        self._average_current = _phase_mean(current)
+        self._average_voltage = _phase_mean(voltage)
+
+
 @dataclass(kw_only=True, slots=True)
-class ChargePointData:
-    """One charge point: identity, live status and settings."""
+class ChargePointData(_DerivedValues):
+    """One charge point: identity, live status and settings.
+
+    Never changed after construction (the derived values would go stale): the coordinator
+    replaces the whole instance.
+    """
 
     id: str
     name: str
@@ -84,6 +120,10 @@ class ChargePointData:
     price_based_charging: bool | None = None
     tariff_price: float | None = None
 
+    def __post_init__(self) -> None:
+        """Compute the derived values."""
+        self._derive(self.voltage, self.current)
+
     @property
     def power(self) -> float | None:
         """Active power in W: the sum of V x I over the phases where both are known.
@@ -92,24 +132,17 @@ class ChargePointData:
         (the vendor library's avg V x avg I x 1.732 is off by up to a factor of sqrt 3).
         None when no phase has both a voltage and a current.
         """
-        products = [
-            volt * amp
-            for volt, amp in zip(self.voltage, self.current, strict=True)
-            if volt is not None and amp is not None
-        ]
-        if not products:
-            return None
-        return round(sum(products), 1)
+        return self._power
 
     @property
     def average_current(self) -> float | None:
         """Mean current in A over the phases in use."""
-        return _phase_mean(self.current)
+        return self._average_current
 
     @property
     def average_voltage(self) -> float | None:
         """Mean voltage in V over the phases that report one."""
-        return _phase_mean(self.voltage)
+        return self._average_voltage
 
     @property
     def current_left(self) -> float | None:
@@ -161,6 +194,29 @@ class GridData:
         """Sum of the phase currents in A."""
         known = [value for value in self.current if value is not None]
         return round(sum(known), 1) if known else None
+
+
+def _field_reader[T](kind: type[T]) -> tuple[tuple[str, ...], Callable[[T], tuple[object, ...]]]:
+    names = tuple(item.name for item in fields(kind))  # type: ignore[arg-type]
+    return names, attrgetter(*names)
+
+
+_CHARGE_POINT_FIELDS = _field_reader(ChargePointData)
+_GRID_FIELDS = _field_reader(GridData)
+
+
+def changed_fields[T: (ChargePointData, GridData)](old: T, new: T) -> frozenset[str]:
+    """Names of the dataclass fields whose values differ between two versions of one item.
+
+    The coordinator wakes only the entities that read one of them (see `entity.py`).
+    """
+    names, read = _CHARGE_POINT_FIELDS if isinstance(new, ChargePointData) else _GRID_FIELDS
+    before, after = read(old), read(new)
+    if before == after:
+        return frozenset()
+    return frozenset(
+        name for name, was, now in zip(names, before, after, strict=True) if was != now
+    )
 
 
 @dataclass(kw_only=True, slots=True)

@@ -8,6 +8,7 @@ server stored, never an assumed one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from homeassistant.components.number import (
@@ -18,7 +19,7 @@ from homeassistant.components.number import (
 from homeassistant.const import UnitOfElectricCurrent
 
 from .coordinator import DEFAULT_MAX_CURRENT, MIN_CHARGE_CURRENT
-from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,14 +33,22 @@ if TYPE_CHECKING:
 # One change at a time per number: each waits for the server's reply.
 PARALLEL_UPDATES = 1
 
-CURRENT_LIMIT_DESCRIPTION = NumberEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class EVNumberEntityDescription(NumberEntityDescription, EVEntityDescription):
+    """A charge point number and the model fields its state reads."""
+
+
+CURRENT_LIMIT_DESCRIPTION = EVNumberEntityDescription(
     key="charge_current_limit",
     translation_key="charge_current_limit",
     device_class=NumberDeviceClass.CURRENT,
     native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
     native_step=1,
+    # Online and the point's maximum; the schedules are account data (they wake everybody).
+    reads=("activity", "max_usage"),
 )
-NUMBERS: tuple[NumberEntityDescription, ...] = (CURRENT_LIMIT_DESCRIPTION,)
+NUMBERS: tuple[EVNumberEntityDescription, ...] = (CURRENT_LIMIT_DESCRIPTION,)
 
 
 async def async_setup_entry(

@@ -12,7 +12,7 @@ from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 
 from .api.bluecurrent import NO_CARD
 from .coordinator import SmartChargingProfile, smart_charging_profile
-from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -29,25 +29,38 @@ PARALLEL_UPDATES = 1
 
 NO_CARD_OPTION = "no_card"
 
-PROFILE_DESCRIPTION = SelectEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class EVSelectEntityDescription(SelectEntityDescription, EVEntityDescription):
+    """A charge point select and the model fields its state reads."""
+
+
+PROFILE_DESCRIPTION = EVSelectEntityDescription(
     key="smart_charging_profile",
     translation_key="smart_charging_profile",
     options=[profile.value for profile in SmartChargingProfile],
+    reads=("activity", "delayed_charging", "price_based_charging"),
 )
-CHARGE_CARD_DESCRIPTION = SelectEntityDescription(
+CHARGE_CARD_DESCRIPTION = EVSelectEntityDescription(
     key="charge_card",
     translation_key="charge_card",
     entity_category=EntityCategory.CONFIG,
     # Card names come from the account; only "no card" has a translation.
     options=[NO_CARD_OPTION],
+    # Reads only the account's cards and the local choice (the coordinator wakes every
+    # entity when the cards change), no charge point field.
+    reads=(),
 )
-PLUG_AND_CHARGE_CARD_DESCRIPTION = SelectEntityDescription(
+PLUG_AND_CHARGE_CARD_DESCRIPTION = EVSelectEntityDescription(
     key="plug_and_charge_card",
     translation_key="plug_and_charge_card",
     entity_category=EntityCategory.CONFIG,
+    entity_registry_enabled_default=False,
     options=[NO_CARD_OPTION],
+    # The card comes from the charge point list, not from a model field: any change wakes it.
+    reads=None,
 )
-SELECTS: tuple[SelectEntityDescription, ...] = (
+SELECTS: tuple[EVSelectEntityDescription, ...] = (
     PROFILE_DESCRIPTION,
     CHARGE_CARD_DESCRIPTION,
     PLUG_AND_CHARGE_CARD_DESCRIPTION,
@@ -131,7 +144,7 @@ class ChargeCardSelect(EVChargePointEntity, SelectEntity, RestoreEntity):
         self,
         coordinator: BlueCurrentCoordinator,
         evse_id: str,
-        description: SelectEntityDescription,
+        description: EVSelectEntityDescription,
     ) -> None:
         """Set up the select."""
         super().__init__(coordinator, evse_id, description)

@@ -26,7 +26,12 @@ from homeassistant.const import (
 from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
-from .entity import EVChargePointEntity, EVGridEntity, async_setup_charge_point_entities
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    EVGridEntity,
+    async_setup_charge_point_entities,
+)
 from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager, async_get_history_manager
 from .model import ChargerActivity, VehicleState
 
@@ -46,7 +51,7 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class EVChargePointSensorEntityDescription(SensorEntityDescription):
+class EVChargePointSensorEntityDescription(SensorEntityDescription, EVEntityDescription):
     """A charge point sensor: how to read its value (and unit) from the charge point data."""
 
     value_fn: Callable[[ChargePointData], StateType | datetime]
@@ -54,7 +59,7 @@ class EVChargePointSensorEntityDescription(SensorEntityDescription):
 
 
 @dataclass(frozen=True, kw_only=True)
-class EVGridSensorEntityDescription(SensorEntityDescription):
+class EVGridSensorEntityDescription(SensorEntityDescription, EVEntityDescription):
     """A grid sensor: how to read its value from the grid data."""
 
     value_fn: Callable[[GridData], StateType]
@@ -70,6 +75,7 @@ def _phase_voltage(phase: int) -> EVChargePointSensorEntityDescription:
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        reads=("voltage",),
         value_fn=lambda cp: cp.voltage[phase - 1],
     )
 
@@ -84,6 +90,7 @@ def _phase_current(phase: int) -> EVChargePointSensorEntityDescription:
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        reads=("current",),
         value_fn=lambda cp: cp.current[phase - 1],
     )
 
@@ -97,6 +104,7 @@ def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
         entity_registry_enabled_default=False,
+        reads=("current",),
         value_fn=lambda grid: grid.current[phase - 1],
     )
 
@@ -109,6 +117,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         translation_key="activity",
         device_class=SensorDeviceClass.ENUM,
         options=[activity.value for activity in ChargerActivity],
+        reads=("activity",),
         value_fn=lambda cp: cp.activity.value if cp.activity is not None else None,
     ),
     EVChargePointSensorEntityDescription(
@@ -116,6 +125,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         translation_key="vehicle_status",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in VehicleState],
+        reads=("vehicle_state",),
         value_fn=lambda cp: cp.vehicle_state.value if cp.vehicle_state is not None else None,
     ),
     *(_phase_voltage(phase) for phase in (1, 2, 3)),
@@ -127,6 +137,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
+        reads=("current",),
         value_fn=lambda cp: cp.average_current,
     ),
     EVChargePointSensorEntityDescription(
@@ -136,6 +147,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricPotential.VOLT,
         suggested_display_precision=0,
+        reads=("voltage",),
         value_fn=lambda cp: cp.average_voltage,
     ),
     EVChargePointSensorEntityDescription(
@@ -146,6 +158,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
+        reads=("voltage", "current"),
         value_fn=lambda cp: cp.power,
     ),
     EVChargePointSensorEntityDescription(
@@ -155,6 +168,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
+        reads=("session_energy",),
         value_fn=lambda cp: cp.session_energy,
     ),
     EVChargePointSensorEntityDescription(
@@ -165,6 +179,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
+        # What EVLifetimeEnergySensor._accumulate reads.
+        reads=("session_energy", "session_start"),
         value_fn=lambda _cp: None,
     ),
     EVChargePointSensorEntityDescription(
@@ -173,6 +189,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.MONETARY,
         state_class=SensorStateClass.TOTAL,
         suggested_display_precision=2,
+        reads=("session_cost", "currency"),
         value_fn=lambda cp: cp.session_cost,
         # The currency of the charge point's tariff, not a fixed EUR.
         unit_fn=lambda cp: cp.currency,
@@ -184,6 +201,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=0,
+        reads=("max_usage",),
         value_fn=lambda cp: cp.max_usage,
     ),
     EVChargePointSensorEntityDescription(
@@ -195,6 +213,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        reads=("smart_charging_max_usage",),
         value_fn=lambda cp: cp.smart_charging_max_usage,
     ),
     EVChargePointSensorEntityDescription(
@@ -206,6 +225,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        reads=("max_offline",),
         value_fn=lambda cp: cp.max_offline,
     ),
     EVChargePointSensorEntityDescription(
@@ -216,18 +236,21 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
         entity_registry_enabled_default=False,
+        reads=("current", "max_usage", "smart_charging", "smart_charging_max_usage"),
         value_fn=lambda cp: cp.current_left,
     ),
     EVChargePointSensorEntityDescription(
         key="session_start",
         translation_key="session_start",
         device_class=SensorDeviceClass.TIMESTAMP,
+        reads=("session_start",),
         value_fn=lambda cp: cp.session_start,
     ),
     EVChargePointSensorEntityDescription(
         key="session_stop",
         translation_key="session_stop",
         device_class=SensorDeviceClass.TIMESTAMP,
+        reads=("session_stop",),
         value_fn=lambda cp: cp.session_stop,
     ),
     EVChargePointSensorEntityDescription(
@@ -235,6 +258,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         translation_key="offline_since",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
+        reads=("offline_since",),
         value_fn=lambda cp: cp.offline_since,
     ),
 )
@@ -248,6 +272,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
+        reads=("current",),
         value_fn=lambda grid: grid.total_current,
     ),
     EVGridSensorEntityDescription(
@@ -257,6 +282,8 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
+        entity_registry_enabled_default=False,
+        reads=("current",),
         value_fn=lambda grid: grid.average_current,
     ),
     EVGridSensorEntityDescription(
@@ -266,6 +293,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
+        reads=("current",),
         value_fn=lambda grid: grid.max_current,
     ),
     EVGridSensorEntityDescription(
@@ -275,6 +303,8 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        reads=("max_installed",),
         value_fn=lambda grid: grid.max_installed,
     ),
     EVGridSensorEntityDescription(
@@ -284,6 +314,8 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        reads=("max_reserved",),
         value_fn=lambda grid: grid.max_reserved,
     ),
 )
@@ -299,18 +331,19 @@ async def async_setup_entry(
     grids_added: set[str] = set()
 
     def _create(evse_id: str) -> Iterable[Entity]:
-        yield from (
-            EVLifetimeEnergySensor(coordinator, evse_id, description)
-            if description.key == LIFETIME_ENERGY
-            else EVChargePointSensor(coordinator, evse_id, description)
-            for description in CHARGE_POINT_SENSORS
-        )
+        for description in CHARGE_POINT_SENSORS:
+            if description.key == LIFETIME_ENERGY:
+                yield EVLifetimeEnergySensor(coordinator, evse_id, description)
+            elif description.unit_fn is not None:
+                yield EVChargePointDataUnitSensor(coordinator, evse_id, description)
+            else:
+                yield EVChargePointSensor(coordinator, evse_id, description)
         grid_id = coordinator.data.charge_points[evse_id].grid_id
         # Several charge points can share a grid: its sensors are added once.
         if grid_id is not None and grid_id not in grids_added:
             grids_added.add(grid_id)
-            for description in GRID_SENSORS:
-                sensor = EVGridSensor(coordinator, grid_id, description)
+            for grid_description in GRID_SENSORS:
+                sensor = EVGridSensor(coordinator, grid_id, grid_description)
                 # The grid's device goes when its last charge point leaves the account.
                 sensor.async_on_remove(partial(grids_added.discard, grid_id))
                 yield sensor
@@ -349,18 +382,24 @@ class EVChargePointSensor(EVChargePointEntity, SensorEntity):
             return None
         return self.entity_description.value_fn(charge_point)
 
-    @property
-    def native_unit_of_measurement(self) -> str | None:
-        """Return the unit, from the data when it depends on the charge point."""
-        unit_fn = self.entity_description.unit_fn
-        if unit_fn is None:
-            return super().native_unit_of_measurement
-        if (charge_point := self.charge_point) is None:
-            return None
-        return unit_fn(charge_point)
-
     def _visible_state(self) -> tuple[object, ...]:
         return (self.available, self.native_value, self.native_unit_of_measurement)
+
+
+class EVChargePointDataUnitSensor(EVChargePointSensor):
+    """A charge point sensor whose unit comes from the data (`unit_fn`).
+
+    A class of its own: Home Assistant reads the unit several times per state write, and
+    the other sensors keep its cached attribute lookup.
+    """
+
+    @property
+    def native_unit_of_measurement(self) -> str | None:
+        """Return the unit the charge point data gives."""
+        unit_fn = self.entity_description.unit_fn
+        if unit_fn is None or (charge_point := self.charge_point) is None:
+            return None
+        return unit_fn(charge_point)
 
 
 class EVGridSensor(EVGridEntity, SensorEntity):

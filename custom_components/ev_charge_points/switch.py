@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 
-from .entity import EVChargePointEntity, async_setup_charge_point_entities
+from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 from .model import ChargerActivity
 
 if TYPE_CHECKING:
@@ -27,8 +27,11 @@ PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class EVChargePointSwitchEntityDescription(SwitchEntityDescription):
-    """A charge point switch: its state from the data, and the command that sets it."""
+class EVChargePointSwitchEntityDescription(SwitchEntityDescription, EVEntityDescription):
+    """A charge point switch: its state from the data, and the command that sets it.
+
+    `reads` includes activity: a switch is available only while its point is online.
+    """
 
     value_fn: Callable[[ChargePointData], bool | None]
     set_fn: Callable[[BlueCurrentClient, str, bool], Awaitable[object]]
@@ -39,6 +42,7 @@ SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
         key="plug_and_charge",
         translation_key="plug_and_charge",
         entity_category=EntityCategory.CONFIG,
+        reads=("activity", "plug_and_charge"),
         value_fn=lambda cp: cp.plug_and_charge,
         set_fn=lambda client, evse_id, value: client.set_plug_and_charge(evse_id, value),
     ),
@@ -46,6 +50,7 @@ SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
         key="linked_charge_cards_only",
         translation_key="linked_charge_cards_only",
         entity_category=EntityCategory.CONFIG,
+        reads=("activity", "linked_charge_cards_only"),
         value_fn=lambda cp: cp.linked_charge_cards_only,
         set_fn=lambda client, evse_id, value: client.set_linked_charge_cards_only(evse_id, value),
     ),
@@ -53,6 +58,7 @@ SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
         # Blocked is what the server reports as activity "unavailable".
         key="block",
         translation_key="block",
+        reads=("activity",),
         value_fn=lambda cp: (
             cp.activity == ChargerActivity.UNAVAILABLE if cp.activity is not None else None
         ),

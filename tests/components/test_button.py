@@ -11,6 +11,7 @@ from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN
 from homeassistant.components.button import SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 
 from .helpers import make_entry, setup_entry, wait_for
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from simulators.bluecurrent import BlueCurrentSimulator
@@ -63,6 +63,7 @@ def _state(hass: HomeAssistant, entity_id: str) -> str:
     return state.state
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_buttons(
     hass: HomeAssistant,
     simulator: BlueCurrentSimulator,
@@ -74,6 +75,24 @@ async def test_buttons(
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON]):
         await setup_entry(hass, entry)
     await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+async def test_buttons_disabled_by_default(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, entity_registry: er.EntityRegistry
+) -> None:
+    """Unlocking the connector is rarely needed: the button starts disabled, the others enabled."""
+    entry = make_entry(simulator)
+    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON]):
+        await setup_entry(hass, entry)
+    disabled = {
+        item.entity_id
+        for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    }
+    assert disabled == {"button.driveway_unlock_connector", "button.garage_unlock_connector"}
+    assert all(hass.states.get(entity_id) is None for entity_id in disabled)
+    enabled = len(er.async_entries_for_config_entry(entity_registry, entry.entry_id)) - 2
+    assert len(hass.states.async_entity_ids("button")) == enabled
 
 
 @pytest.mark.parametrize(

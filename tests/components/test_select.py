@@ -13,6 +13,7 @@ from homeassistant.components.select import DOMAIN as SELECT_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import State
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache_with_extra_data,
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
     from simulators.bluecurrent import BlueCurrentSimulator
@@ -75,6 +75,7 @@ def _sent(simulator: BlueCurrentSimulator, *names: str) -> list[tuple[str, objec
 PROFILE_COMMANDS = ("SET_DELAYED_CHARGING", "SET_PRICE_BASED_CHARGING")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_selects(
     hass: HomeAssistant,
     simulator: BlueCurrentSimulator,
@@ -86,6 +87,27 @@ async def test_selects(
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.SELECT]):
         await setup_entry(hass, entry)
     await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+async def test_selects_disabled_by_default(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, entity_registry: er.EntityRegistry
+) -> None:
+    """The plug-and-charge card is rarely changed: its select starts disabled."""
+    entry = make_entry(simulator)
+    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.SELECT]):
+        await setup_entry(hass, entry)
+    disabled = {
+        item.entity_id
+        for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    }
+    assert disabled == {
+        "select.driveway_plug_and_charge_card",
+        "select.garage_plug_and_charge_card",
+    }
+    assert all(hass.states.get(entity_id) is None for entity_id in disabled)
+    enabled = len(er.async_entries_for_config_entry(entity_registry, entry.entry_id)) - 2
+    assert len(hass.states.async_entity_ids("select")) == enabled
 
 
 async def test_profile_switch_sends_new_on_then_old_off(
@@ -217,6 +239,8 @@ async def test_card_choice_survives_a_restart(
 PNC_CARD = "select.driveway_plug_and_charge_card"
 
 
+# Disabled by default: enabled here to be tested.
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_plug_and_charge_card_follows_the_server(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
@@ -236,6 +260,7 @@ async def test_plug_and_charge_card_follows_the_server(
     assert _state(hass, PNC_CARD) == "no_card"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_plug_and_charge_card_refused(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:

@@ -109,6 +109,10 @@ async def test_diagnostic_and_noisy_sensors_disabled_by_default(
             for key in ("smart_charging_max_usage", "max_offline", "current_left")
         ),
         *(f"GRID-BCU101_grid_current_phase_{phase}" for phase in (1, 2, 3)),
+        *(
+            f"GRID-BCU101_grid_{key}"
+            for key in ("average_current", "max_installed", "max_reserved")
+        ),
     }
     assert hass.states.get("sensor.driveway_voltage_phase_1") is None
 

@@ -866,6 +866,7 @@ async def test_not_connected(
 # --- buttons that go with the actions -----------------------------------------------------------
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # unlock: disabled by default
 async def test_boost_and_unlock_buttons(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:

@@ -123,6 +123,13 @@ def _req_str(data: Mapping[str, Any], key: str, what: str) -> str:
 
 
 def _opt_float(value: object) -> float | None:
+    if type(value) is float or type(value) is int:
+        # The usual case (every pushed measurement), without the checks below.
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
     if isinstance(value, bool):
         return None
     if not isinstance(value, int | float | str):
@@ -206,12 +213,34 @@ def _clock_time(value: object, key: str) -> time:
     raise BlueCurrentParseError(f"schedule has no usable '{key}'")
 
 
-def _phases(data: Mapping[str, Any], prefix: str) -> Phases:
+def _phases(data: Mapping[str, Any], keys: tuple[str, str, str]) -> Phases:
     return (
-        _opt_float(data.get(f"{prefix}1")),
-        _opt_float(data.get(f"{prefix}2")),
-        _opt_float(data.get(f"{prefix}3")),
+        _opt_float(data.get(keys[0])),
+        _opt_float(data.get(keys[1])),
+        _opt_float(data.get(keys[2])),
     )
+
+
+_VOLTAGE_KEYS: Final = ("actual_v1", "actual_v2", "actual_v3")
+_CURRENT_KEYS: Final = ("actual_p1", "actual_p2", "actual_p3")
+_GRID_CURRENT_KEYS: Final = ("grid_actual_p1", "grid_actual_p2", "grid_actual_p3")
+
+# Parsed websocket timestamps by their text: every push of a charge point repeats its
+# session start. Only usable values are kept (an unusable one is logged each time).
+_TIMESTAMPS: dict[str, datetime] = {}
+_TIMESTAMPS_MAX: Final = 1024
+
+
+def _timestamp(value: object) -> datetime | None:
+    """`parse_timestamp`, remembered per text."""
+    if isinstance(value, str) and (known := _TIMESTAMPS.get(value)) is not None:
+        return known
+    parsed = parse_timestamp(value)
+    if parsed is not None and isinstance(value, str):
+        if len(_TIMESTAMPS) >= _TIMESTAMPS_MAX:
+            _TIMESTAMPS.clear()
+        _TIMESTAMPS[value] = parsed
+    return parsed
 
 
 def _average(values: Iterable[float | None]) -> float | None:
@@ -470,8 +499,8 @@ class ChargePoints:
 _STATUS_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "activity": ("activity",),
     "vehicle_status": ("vehicle_status",),
-    "voltages": ("actual_v1", "actual_v2", "actual_v3"),
-    "currents": ("actual_p1", "actual_p2", "actual_p3"),
+    "voltages": _VOLTAGE_KEYS,
+    "currents": _CURRENT_KEYS,
     "session_energy_kwh": ("actual_kwh",),
     "max_usage": ("max_usage",),
     "smart_charging_max_usage": ("smartcharging_max_usage",),
@@ -480,6 +509,10 @@ _STATUS_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "session_start": ("start_datetime",),
     "session_stop": ("stop_datetime",),
     "total_cost": ("total_cost",),
+}
+# The same, by wire key.
+_STATUS_FIELD_OF: Final[dict[str, str]] = {
+    key: name for name, keys in _STATUS_KEYS.items() for key in keys
 }
 
 
@@ -509,21 +542,21 @@ class ChargePointStatus:
         status = _payload(frame)
         evse_id = _opt_str(frame.get("evse_id")) or _req_str(status, "evse_id", "CH_STATUS")
         present = frozenset(
-            name for name, keys in _STATUS_KEYS.items() if any(key in status for key in keys)
+            map(_STATUS_FIELD_OF.__getitem__, status.keys() & _STATUS_FIELD_OF.keys())
         )
         return cls(
             evse_id=evse_id,
             activity=_activity(status.get("activity")),
             vehicle_status=_vehicle_status(status.get("vehicle_status")),
-            voltages=_phases(status, "actual_v"),
-            currents=_phases(status, "actual_p"),
+            voltages=_phases(status, _VOLTAGE_KEYS),
+            currents=_phases(status, _CURRENT_KEYS),
             session_energy_kwh=_opt_float(status.get("actual_kwh")),
             max_usage=_opt_float(status.get("max_usage")),
             smart_charging_max_usage=_opt_float(status.get("smartcharging_max_usage")),
             max_offline=_opt_float(status.get("max_offline")),
-            offline_since=parse_timestamp(status.get("offline_since")),
-            session_start=parse_timestamp(status.get("start_datetime")),
-            session_stop=parse_timestamp(status.get("stop_datetime")),
+            offline_since=_timestamp(status.get("offline_since")),
+            session_start=_timestamp(status.get("start_datetime")),
+            session_stop=_timestamp(status.get("stop_datetime")),
             total_cost=_opt_float(status.get("total_cost")),
             present=present,
         )
@@ -532,6 +565,8 @@ class ChargePointStatus:
         """Return this status with the fields it did not carry taken from `previous`."""
         if previous is None or previous.evse_id != self.evse_id:
             return self
+        if previous.present <= self.present:
+            return self  # the usual full push: nothing to take over
         kept = {
             name: getattr(previous, name)
             for name in _STATUS_KEYS
@@ -672,7 +707,7 @@ class GridStatus:
         return cls(
             grid_id=grid_id,
             evse_id=evse_id,
-            currents=_phases(grid, "grid_actual_p"),
+            currents=_phases(grid, _GRID_CURRENT_KEYS),
             max_installed=_opt_float(grid.get("grid_max_install")),
             max_reserved=_opt_float(grid.get("grid_max_reserved")),
         )
@@ -704,7 +739,7 @@ class GridCurrent:
         source = frame
         if "grid_actual_p1" not in frame and isinstance(frame.get("data"), Mapping):
             source = frame["data"]
-        currents = _phases(source, "grid_actual_p")
+        currents = _phases(source, _GRID_CURRENT_KEYS)
         if currents == (None, None, None):
             raise BlueCurrentParseError("GRID_CURRENT has no 'grid_actual_p1..3'")
         evse_id = _opt_str(frame.get("evse_id")) or _opt_str(source.get("evse_id"))
