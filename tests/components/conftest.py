@@ -7,6 +7,8 @@ from unittest.mock import PropertyMock, patch
 
 import pytest
 
+from custom_components.ev_charge_points import coordinator as coordinator_module
+from custom_components.ev_charge_points.coordinator import backoff_delay
 from simulators.bluecurrent import SimClock
 
 from .helpers import START
@@ -35,3 +37,18 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
         new_callable=PropertyMock,
     ):
         yield
+
+
+@pytest.fixture
+def delays() -> Iterator[list[float]]:
+    """Make every reconnect wait the upper bound of the backoff, and record the delays."""
+    recorded: list[float] = []
+
+    def upper_bound(attempt: int) -> float:
+        delay = backoff_delay(attempt, uniform=lambda _low, high: high)
+        recorded.append(delay)
+        return delay
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(coordinator_module, "backoff_delay", upper_bound)
+        yield recorded

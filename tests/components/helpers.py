@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from freezegun import api as freezegun_api
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
 
@@ -84,3 +84,8 @@ async def settle(hass: HomeAssistant, seconds: float = 0.2) -> None:
     while _real_monotonic() < deadline:  # noqa: ASYNC110 - the loop clock may be frozen
         await asyncio.sleep(0)
     await hass.async_block_till_done()
+
+
+def fire(hass: HomeAssistant, seconds: float) -> None:
+    """Run the Home Assistant timers due within `seconds` from now."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))

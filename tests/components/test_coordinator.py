@@ -13,10 +13,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.ev_charge_points import coordinator as coordinator_module
 from custom_components.ev_charge_points.api.bluecurrent import next_reset
 from custom_components.ev_charge_points.const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
@@ -33,6 +31,7 @@ from .helpers import (
     START,
     TOKEN,
     coordinator_of,
+    fire,
     make_entry,
     settle,
     setup_entry,
@@ -40,32 +39,10 @@ from .helpers import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
 
     from simulators.bluecurrent import BlueCurrentSimulator
-
-
-def fire(hass: HomeAssistant, seconds: float) -> None:
-    """Run the Home Assistant timers due within `seconds` from now."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
-
-
-@pytest.fixture
-def delays() -> Iterator[list[float]]:
-    """Make the jitter take its upper bound and record every reconnect delay."""
-    recorded: list[float] = []
-
-    def upper_bound(attempt: int) -> float:
-        delay = backoff_delay(attempt, uniform=lambda _low, high: high)
-        recorded.append(delay)
-        return delay
-
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(coordinator_module, "backoff_delay", upper_bound)
-        yield recorded
 
 
 def entity_states(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:

@@ -28,11 +28,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.entity_platform import async_get_platforms
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 import custom_components.ev_charge_points as integration
-from custom_components.ev_charge_points import coordinator as coordinator_module
 from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
 from custom_components.ev_charge_points.const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
@@ -41,10 +39,9 @@ from custom_components.ev_charge_points.const import (
     RECONNECT_MAX_DELAY,
     UNAVAILABLE_GRACE_PERIOD,
 )
-from custom_components.ev_charge_points.coordinator import backoff_delay
 from custom_components.ev_charge_points.entity import EVChargePointEntity, EVGridEntity
 
-from .helpers import coordinator_of, make_entry, settle, setup_entry, wait_for
+from .helpers import coordinator_of, fire, make_entry, settle, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -63,26 +60,6 @@ ENERGY = "sensor.driveway_session_energy"
 VOLTAGE = "sensor.driveway_voltage_phase_1"
 ACTIVITY = "sensor.driveway_activity"
 SOFT_RESET = "button.driveway_soft_reset"
-
-
-def fire(hass: HomeAssistant, seconds: float) -> None:
-    """Run the Home Assistant timers due within `seconds` from now."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
-
-
-@pytest.fixture
-def delays() -> Iterator[list[float]]:
-    """Make the jitter take its upper bound (the backoff bound) and record every delay."""
-    recorded: list[float] = []
-
-    def upper_bound(attempt: int) -> float:
-        delay = backoff_delay(attempt, uniform=lambda _low, high: high)
-        recorded.append(delay)
-        return delay
-
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(coordinator_module, "backoff_delay", upper_bound)
-        yield recorded
 
 
 @pytest.fixture(autouse=True)

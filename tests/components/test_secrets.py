@@ -35,22 +35,20 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
     get_diagnostics_for_device,
 )
 
-from custom_components.ev_charge_points import coordinator as coordinator_module
 from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
-from custom_components.ev_charge_points.coordinator import backoff_delay
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
-from .helpers import START, wait_for
+from .helpers import START, fire, wait_for
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
 
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -221,25 +219,6 @@ def blocking_call_detection(
     """
     monkeypatch.setattr(block_async_io, "_IN_TESTS", False)
     block_async_io.enable()
-
-
-@pytest.fixture
-def delays() -> Iterator[list[float]]:
-    """Reconnect after the upper bound of the backoff, and record the delays."""
-    recorded: list[float] = []
-
-    def upper_bound(attempt: int) -> float:
-        delay = backoff_delay(attempt, uniform=lambda _low, high: high)
-        recorded.append(delay)
-        return delay
-
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(coordinator_module, "backoff_delay", upper_bound)
-        yield recorded
-
-
-def fire(hass: HomeAssistant, seconds: float) -> None:
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
 
 
 def pieces(token: str, size: int = 10) -> set[str]:
