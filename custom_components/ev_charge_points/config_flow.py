@@ -28,7 +28,7 @@ from .api.bluecurrent import (
     app_url_for,
 )
 from .const import CONF_API_TOKEN, CONF_URL, DOMAIN, LOGGER
-from .coordinator import format_reset_time
+from .errors import format_reset_time
 from .history import CONF_APP_PASSPHRASE, CONF_APP_PASSWORD, CONF_APP_USERNAME, REAUTH_APP_LOGIN
 
 if TYPE_CHECKING:

@@ -41,14 +41,10 @@ from homeassistant.util import dt as dt_util
 from .api.bluecurrent import (
     NO_CARD,
     Activity,
-    BlueCurrentAlreadyConnectedError,
     BlueCurrentClient,
-    BlueCurrentCommandRejectedError,
-    BlueCurrentCommandTimeoutError,
     BlueCurrentConnectionError,
     BlueCurrentError,
     BlueCurrentInvalidTokenError,
-    BlueCurrentNoActiveSessionError,
     BlueCurrentRequestLimitError,
     ChargePoint,
     ChargePoints,
@@ -74,6 +70,7 @@ from .const import (
     SETUP_TIMEOUT,
     UNAVAILABLE_GRACE_PERIOD,
 )
+from .errors import format_reset_time, translated_error
 from .model import (
     AccountData,
     ChargePointData,
@@ -122,11 +119,6 @@ def backoff_delay(
     """
     ceiling = min(cap, base * 2 ** min(attempt, 32))
     return uniform(ceiling * (1 - RECONNECT_JITTER), ceiling)
-
-
-def format_reset_time(reset_at: datetime) -> str:
-    """The limit reset as "HH:MM" in Home Assistant's time zone."""
-    return dt_util.as_local(reset_at).strftime("%H:%M")
 
 
 def _enum_map[E: StrEnum](source: type[StrEnum], target: type[E]) -> dict[StrEnum, E]:
@@ -372,21 +364,9 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_token"
             ) from err
-        except BlueCurrentRequestLimitError as err:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="request_limit_reached",
-                translation_placeholders={"reset_time": format_reset_time(err.reset_at)},
-            ) from err
-        except BlueCurrentAlreadyConnectedError as err:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN, translation_key="already_connected"
-            ) from err
         except Exception as err:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err) or type(err).__name__},
+            raise translated_error(
+                err, fallback_key="cannot_connect", error_type=ConfigEntryNotReady
             ) from err
         finally:
             self._setup_future = None
@@ -864,35 +844,13 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         LOGGER.debug("Sending a command for %s", evse_id or "the account")
         try:
             return await command(self.client)
-        except BlueCurrentNoActiveSessionError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="no_active_session"
-            ) from err
-        except BlueCurrentCommandRejectedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="command_rejected",
-                translation_placeholders={"reason": err.reason},
-            ) from err
-        except BlueCurrentCommandTimeoutError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="command_timeout"
-            ) from err
-        except BlueCurrentRequestLimitError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="request_limit_reached",
-                translation_placeholders={"reset_time": format_reset_time(err.reset_at)},
-            ) from err
         except BlueCurrentConnectionError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="not_connected"
             ) from err
         except BlueCurrentError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"error": str(err) or type(err).__name__},
+            raise translated_error(
+                err, fallback_key="communication_error", error_type=HomeAssistantError
             ) from err
 
     # --- controls: override schedules, charge cards, smart charging, sessions ------------------

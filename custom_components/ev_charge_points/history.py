@@ -55,7 +55,6 @@ from .api.bluecurrent import (
     DEFAULT_URL,
     BlueCurrentError,
     BlueCurrentLoginError,
-    BlueCurrentRequestLimitError,
     BlueCurrentRestAuthError,
     BlueCurrentRestClient,
     Contract,
@@ -67,7 +66,7 @@ from .api.bluecurrent import (
     rest_url_for,
 )
 from .const import CONF_URL, DOMAIN, LOGGER
-from .coordinator import format_reset_time
+from .errors import translated_error
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -797,17 +796,9 @@ async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="history_login_refused"
         ) from err
-    except BlueCurrentRequestLimitError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="request_limit_reached",
-            translation_placeholders={"reset_time": format_reset_time(err.reset_at)},
-        ) from err
     except BlueCurrentError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="history_unavailable",
-            translation_placeholders={"error": str(err) or type(err).__name__},
+        raise translated_error(
+            err, fallback_key="history_unavailable", error_type=HomeAssistantError
         ) from err
     return {"sessions": [session.as_dict() for session in sessions]}
 
