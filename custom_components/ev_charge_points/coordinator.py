@@ -666,8 +666,10 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     def _async_remove_stale_devices(self) -> None:
         """Detach devices of charge points and grids the account no longer has."""
         device_registry = dr.async_get(self.hass)
-        wanted = set(self._points) | {
-            self.grid_device_identifier(grid_id) for grid_id in self._grids
+        wanted = {
+            *self._points,
+            *(self.grid_device_identifier(grid_id) for grid_id in self._grids),
+            self.account_device_identifier,
         }
         for device in dr.async_entries_for_config_entry(
             device_registry, self.config_entry.entry_id
@@ -688,6 +690,16 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     def grid_device_identifier(self, grid_id: str) -> str:
         """Identifier of a grid's device: grid ids are only unique within one account."""
         return f"{self.customer_id}_{grid_id}"
+
+    @staticmethod
+    def grid_label(grid_id: str) -> str:
+        """The grid id as people read it: Blue Current prefixes every grid id with "GRID-"."""
+        return grid_id.removeprefix("GRID-")
+
+    @property
+    def account_device_identifier(self) -> str:
+        """Identifier of the device that holds the account's own figures."""
+        return f"{self.customer_id}_account"
 
     @callback
     def _async_publish_point(self, evse_id: str) -> None:

@@ -49,11 +49,28 @@ def async_register_grid_devices(
     coordinator = entry.runtime_data.coordinator
     for grid_id in grid_ids:
         registry.async_get_or_create(
-            config_entry_id=entry.entry_id,
-            identifiers={(DOMAIN, coordinator.grid_device_identifier(grid_id))},
-            manufacturer=MANUFACTURER_BLUE_CURRENT,
-            name=grid_id,
+            config_entry_id=entry.entry_id, **grid_device_info(coordinator, grid_id)
         )
+
+
+def grid_device_info(coordinator: BlueCurrentCoordinator, grid_id: str) -> DeviceInfo:
+    """The device of a grid (building connection), named "Grid <id>" in the user's language."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, coordinator.grid_device_identifier(grid_id))},
+        manufacturer=MANUFACTURER_BLUE_CURRENT,
+        translation_key="grid",
+        translation_placeholders={"grid": coordinator.grid_label(grid_id)},
+    )
+
+
+def account_device_info(coordinator: BlueCurrentCoordinator) -> DeviceInfo:
+    """The device that holds the figures of the whole account (a cloud service)."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, coordinator.account_device_identifier)},
+        manufacturer=MANUFACTURER_BLUE_CURRENT,
+        translation_key="account",
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
 
 
 @callback
@@ -203,11 +220,7 @@ class EVGridEntity(_EVKeyedEntity):
         super().__init__(coordinator, grid_id, description)
         self._grid_id = grid_id
         self._attr_unique_id = f"{coordinator.customer_id}_{grid_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, coordinator.grid_device_identifier(grid_id))},
-            manufacturer=MANUFACTURER_BLUE_CURRENT,
-            name=grid_id,
-        )
+        self._attr_device_info = grid_device_info(coordinator, grid_id)
 
     @property
     def grid(self) -> GridData | None:

@@ -30,6 +30,7 @@ from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
     EVGridEntity,
+    account_device_info,
     async_setup_charge_point_entities,
 )
 from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager, async_get_history_manager
@@ -566,7 +567,7 @@ ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
 
 
 class EVAccountSensor(SensorEntity):
-    """A figure of the whole account (no device: the account has none of its own).
+    """A figure of the whole account, on the account device.
 
     Available with the connection, like every entity of the account; unknown until the
     history module has read the figure.
@@ -587,6 +588,7 @@ class EVAccountSensor(SensorEntity):
         self._coordinator = coordinator
         self._manager = manager
         self._attr_unique_id = f"{coordinator.customer_id}_{description.key}"
+        self._attr_device_info = account_device_info(coordinator)
 
     async def async_added_to_hass(self) -> None:
         """Follow the connection state and the history imports, which read the figures."""

@@ -193,8 +193,8 @@ async def test_login_brings_the_account_figures(
     """With the app login, sustainability and subscription sensors show the account's data."""
     entry = make_entry(simulator)
     await setup_entry(hass, entry)
-    assert hass.states.get("sensor.co2_saved") is None  # only with the login
-    assert hass.states.get("sensor.subscription").state == "unknown"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.blue_current_account_co2_saved") is None  # only with the login
+    assert hass.states.get("sensor.blue_current_account_subscription").state == "unknown"  # type: ignore[union-attr]
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     await hass.config_entries.options.async_configure(
@@ -204,6 +204,6 @@ async def test_login_brings_the_account_figures(
     manager = hass.data[DATA_HISTORY][entry.entry_id]
     await wait_for(hass, lambda: manager.last_import is not None)
 
-    assert hass.states.get("sensor.co2_saved").state == "12.345"  # type: ignore[union-attr]
-    assert hass.states.get("sensor.trees_planted").state == "1"  # type: ignore[union-attr]
-    assert hass.states.get("sensor.subscription").state == "BASIS"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.blue_current_account_co2_saved").state == "12.345"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.blue_current_account_trees_planted").state == "1"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.blue_current_account_subscription").state == "BASIS"  # type: ignore[union-attr]

@@ -796,7 +796,7 @@ async def test_device_validation(
     err = await _invalid(hass, service, {"device_id": grid, **data})
     assert (err.translation_key, err.translation_placeholders) == (
         "not_a_charge_point",
-        {"device": "GRID-BCU101"},
+        {"device": "Grid BCU101"},
     )
 
     device = _device(hass, "BCU101")
