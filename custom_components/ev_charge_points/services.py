@@ -68,6 +68,8 @@ ATTR_DEPARTURE_TIME: Final = "departure_time"
 ATTR_CURRENT_BATTERY_PCT: Final = "current_battery_pct"
 ATTR_MINIMUM_PCT: Final = "minimum_pct"
 ATTR_BATTERY_SIZE_KWH: Final = "battery_size_kwh"
+ATTR_EXPECTED_KWH: Final = "expected_kwh"
+ATTR_MINIMUM_KWH: Final = "minimum_kwh"
 
 # "no_card" (or the server's own "BCU-APP") starts a session without a card.
 NO_CARD_OPTION: Final = "no_card"
@@ -116,6 +118,8 @@ PRICE_BASED_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CURRENT_BATTERY_PCT): vol.Coerce(int),
         vol.Optional(ATTR_MINIMUM_PCT): vol.Coerce(int),
         vol.Optional(ATTR_BATTERY_SIZE_KWH): vol.Coerce(int),
+        vol.Optional(ATTR_EXPECTED_KWH): vol.Coerce(float),
+        vol.Optional(ATTR_MINIMUM_KWH): vol.Coerce(float),
     }
 )
 SET_OVERRIDE_SCHEMA = vol.Schema(
@@ -348,6 +352,24 @@ async def _async_set_delayed_charging(call: ServiceCall) -> None:
     )
 
 
+def _kwh_settings(call: ServiceCall, departure: object) -> tuple[float, float] | None:
+    """Expected and minimum kWh, the older form of the settings, validated; None if not given.
+
+    Its command carries all three of departure time, expected and minimum energy.
+    """
+    expected = call.data.get(ATTR_EXPECTED_KWH)
+    minimum = call.data.get(ATTR_MINIMUM_KWH)
+    if expected is None and minimum is None:
+        return None
+    if departure is None or expected is None or minimum is None:
+        raise _invalid("kwh_settings_incomplete")
+    _in_range(ATTR_EXPECTED_KWH, expected, *BATTERY_SIZE_RANGE)
+    _in_range(ATTR_MINIMUM_KWH, minimum, *BATTERY_SIZE_RANGE)
+    if minimum > expected:
+        raise _invalid("minimum_above_expected")
+    return float(expected), float(minimum)
+
+
 async def _async_set_price_based_charging(call: ServiceCall) -> None:
     point = _charge_point(call.hass, call.data[ATTR_DEVICE_ID])
     settings: dict[str, Any] = {}
@@ -361,12 +383,23 @@ async def _async_set_price_based_charging(call: ServiceCall) -> None:
         if (value := call.data.get(field)) is not None:
             _in_range(field, value, low, high)
             settings[field] = value
+    kwh = _kwh_settings(call, settings.get("departure"))
     evse_id = point.evse_id
     then: Callable[[BlueCurrentClient], Awaitable[None]] | None = None
-    if settings:
+    if settings or kwh is not None:
 
-        def then(client: BlueCurrentClient) -> Awaitable[None]:
-            return client.set_price_based_settings(evse_id, **settings)
+        async def then(client: BlueCurrentClient) -> None:
+            if kwh is not None:
+                expected, minimum = kwh
+                await client.set_price_based_settings_kwh(
+                    evse_id,
+                    departure=settings["departure"],
+                    expected_kwh=expected,
+                    minimum_kwh=minimum,
+                )
+                if settings.keys() == {"departure"}:
+                    return  # the departure time went with the kWh figures
+            await client.set_price_based_settings(evse_id, **settings)
 
     await point.coordinator.async_set_smart_charging(
         evse_id, SmartChargingProfile.PRICE_BASED, then=then

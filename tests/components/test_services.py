@@ -944,3 +944,60 @@ def test_action_texts_complete(language: str) -> None:
         assert strings["exceptions"][key]["message"]
     assert set(strings["device_automation"]["trigger_type"]) == set(TRIGGER_TYPES)
     assert set(strings["device_automation"]["condition_type"]) == set(CONDITIONS)
+
+
+async def test_set_price_based_charging_in_kwh(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """Expected and minimum kWh go as the older SET_PRICE_BASED_SETTINGS, with the departure."""
+    await _call(
+        hass,
+        "set_price_based_charging",
+        {
+            "device_id": _device(hass, "BCU101"),
+            "departure_time": "06:45",
+            "expected_kwh": 24,
+            "minimum_kwh": 7.5,
+        },
+    )
+    assert _controls(simulator) == ["SET_PRICE_BASED_CHARGING", "SET_PRICE_BASED_SETTINGS"]
+    assert _wire(simulator, "SET_PRICE_BASED_SETTINGS") == [
+        {
+            "evse_id": "BCU101",
+            "expected_departure_time": "06:45",
+            "expected_kwh": "24",
+            "minimum_kwh": "7.5",
+        }
+    ]
+    assert _state(hass, "select.driveway_smart_charging_profile") == "price_based"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"expected_kwh": 24, "minimum_kwh": 5}, "kwh_settings_incomplete"),
+        ({"departure_time": "06:45", "expected_kwh": 24}, "kwh_settings_incomplete"),
+        (
+            {"departure_time": "06:45", "expected_kwh": 5, "minimum_kwh": 8},
+            "minimum_above_expected",
+        ),
+        (
+            {"departure_time": "06:45", "expected_kwh": 5000, "minimum_kwh": 8},
+            "value_out_of_range",
+        ),
+    ],
+)
+async def test_set_price_based_charging_in_kwh_rejects_bad_input(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: BlueCurrentSimulator,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Incomplete or inconsistent kWh figures are refused before anything is sent."""
+    err = await _invalid(
+        hass, "set_price_based_charging", {"device_id": _device(hass, "BCU101"), **data}
+    )
+    assert err.translation_key == key
+    assert not simulator.commands("SET_PRICE_BASED_SETTINGS")
+    assert not simulator.commands("SET_PRICE_BASED_CHARGING")

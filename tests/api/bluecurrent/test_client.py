@@ -621,3 +621,22 @@ async def test_disconnect_ends_listen_and_fails_pending(
         assert len(simulator.commands("HELLO")) == 2
     finally:
         await again.close()
+
+
+async def test_price_based_settings_in_kwh_older_form(
+    simulator: BlueCurrentSimulator, live: Live
+) -> None:
+    """The older SET_PRICE_BASED_SETTINGS sends its kWh figures as strings."""
+    await live.client.set_price_based_settings_kwh(
+        "BCU101", departure=time(7, 30), expected_kwh=12, minimum_kwh=6.5
+    )
+    assert simulator.commands("SET_PRICE_BASED_SETTINGS") == [
+        {
+            "command": "SET_PRICE_BASED_SETTINGS",
+            "evse_id": "BCU101",
+            "expected_departure_time": "07:30",
+            "expected_kwh": "12",
+            "minimum_kwh": "6.5",
+            "Authorization": auth(simulator),
+        }
+    ]

@@ -45,6 +45,7 @@ from .const import (
     CMD_SET_PLUG_AND_CHARGE,
     CMD_SET_PLUG_AND_CHARGE_CHARGE_CARD,
     CMD_SET_PRICE_BASED_CHARGING,
+    CMD_SET_PRICE_BASED_SETTINGS,
     CMD_SET_PUBLIC_CHARGING,
     CMD_SOFT_RESET,
     CMD_START_SESSION,
@@ -713,6 +714,25 @@ class BlueCurrentClient:
         if all(value is None for value in fields.values()):
             raise ValueError("No price-based setting given")
         await self._smart(CMD_PATCH_PRICE_BASED_CHARGING_SETTINGS, evse_id, fields)
+
+    async def set_price_based_settings_kwh(
+        self,
+        evse_id: str,
+        *,
+        departure: time,
+        expected_kwh: float,
+        minimum_kwh: float,
+    ) -> None:
+        """SET_PRICE_BASED_SETTINGS, the older form (library 1.3.0-1.3.2) in kWh.
+
+        Its numbers travel as strings, as those library versions sent them.
+        """
+        fields = {
+            "expected_departure_time": _hhmm(departure),
+            "expected_kwh": f"{expected_kwh:g}",
+            "minimum_kwh": f"{minimum_kwh:g}",
+        }
+        await self._smart(CMD_SET_PRICE_BASED_SETTINGS, evse_id, fields)
 
     async def override_charging_profiles(self, evse_id: str, value: bool = True) -> None:  # noqa: FBT001, FBT002
         """Boost past the price-based profile."""
