@@ -54,6 +54,9 @@ Other choices where the doc is silent (not options):
   until OVERRIDE_CHARGING_PROFILES. Override-current schedules cap the current while their window
   is open.
 - VALIDATE_PASSWORD (app) accepts any non-empty password blob for a known login (no SJCL).
+- GET_SESSIONS / GET_STATUS (app, "does not work" per the app client; replies unknown): unknown
+  commands (ERROR 0) by default; option `answer_legacy_app_requests` answers SESSIONS with an
+  empty `data` list and STATUS with the CH_STATUS data.
 - The REST API of §7 is served under /app/bc_api/api/v2.0 (simulators/bluecurrent/rest.py): status,
   contracts, grids and transactions, 25 per page, from a seeded history (scenario `history_days`)
   plus every session that ends in the simulator. Whether REST accepts the HA API auth token is

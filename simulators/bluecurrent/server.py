@@ -121,6 +121,10 @@ class SimulatorOptions:
     control_channel: bool = True
     rest_accepts_api_token: bool = True
     rest_page_size: int = 25
+    # GET_SESSIONS / GET_STATUS: the app client calls them "does not work" (§2.1) and their
+    # replies are (unknown). False: they are unknown commands (ERROR 0); True: SESSIONS with an
+    # empty list and STATUS with the CH_STATUS data.
+    answer_legacy_app_requests: bool = False
 
     def __post_init__(self) -> None:
         """Reject values the server cannot honour."""
@@ -856,6 +860,9 @@ class BlueCurrentSimulator:
             "POST_CLEAR_OVERRIDE_CURRENT": self._post_clear_override,
             "SET_PLUG_AND_CHARGE_CHARGE_CARD": self._per_point(self._set_pnc_card),
         }
+        if self.options.answer_legacy_app_requests:
+            table["GET_SESSIONS"] = self._get_sessions
+            table["GET_STATUS"] = self._per_point(self._get_legacy_status)
         for name in SETTING_COMMANDS:
             table[name] = self._per_point(self._setting)
         for name in ACTION_COMMANDS:
@@ -974,6 +981,19 @@ class BlueCurrentSimulator:
     ) -> None:
         del payload, account
         await self._reply(conn, self._status_object(point, push=False))
+
+    async def _get_sessions(
+        self, conn: _Connection, payload: JSONObject, account: _Account
+    ) -> None:
+        del payload, account
+        await self._reply(conn, {"object": "SESSIONS", "data": []})
+
+    async def _get_legacy_status(
+        self, conn: _Connection, payload: JSONObject, account: _Account, point: SimChargePoint
+    ) -> None:
+        del payload, account
+        status = self._status_object(point, push=False)
+        await self._reply(conn, {"object": "STATUS", "data": status["data"]})
 
     async def _get_ch_settings(
         self, conn: _Connection, payload: JSONObject, account: _Account, point: SimChargePoint

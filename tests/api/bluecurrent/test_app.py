@@ -13,10 +13,13 @@ from custom_components.ev_charge_points.api.bluecurrent import (
     BlueCurrentAppClient,
     BlueCurrentCommandRejectedError,
     BlueCurrentLoginError,
+    BlueCurrentServerError,
     Sustainability,
+    UndocumentedMessage,
     sjcl_decrypt,
     sjcl_encrypt,
 )
+from simulators.bluecurrent import SimulatorOptions
 
 if TYPE_CHECKING:
     from simulators.bluecurrent import BlueCurrentSimulator
@@ -135,3 +138,40 @@ async def test_app_login_refused(simulator: BlueCurrentSimulator) -> None:
     assert not simulator.commands("HELLO")
     with pytest.raises(BlueCurrentLoginError):
         await client.validate_token()
+
+
+async def test_legacy_app_requests_are_unknown_commands(simulator: BlueCurrentSimulator) -> None:
+    """GET_SESSIONS / GET_STATUS "do not work": by default the server calls them unknown."""
+    client = app_client(simulator)
+    await client.login()
+    listener = asyncio.create_task(client.listen())
+    try:
+        with pytest.raises(BlueCurrentServerError) as err:
+            await client.get_sessions()
+        assert err.value.code == 0
+    finally:
+        await client.disconnect()
+        await asyncio.gather(listener, return_exceptions=True)
+    assert [c["command"] for c in simulator.commands("GET_SESSIONS")] == ["GET_SESSIONS"]
+
+
+@pytest.mark.parametrize("simulator_options", [SimulatorOptions(answer_legacy_app_requests=True)])
+async def test_legacy_app_requests_answered(simulator: BlueCurrentSimulator) -> None:
+    """Where the server does answer, the undocumented replies are returned raw."""
+    client = app_client(simulator)
+    await client.login()
+    listener = asyncio.create_task(client.listen())
+    try:
+        sessions = await client.get_sessions()
+        assert sessions == UndocumentedMessage("SESSIONS")
+        assert sessions.data == []
+        status = await client.get_legacy_status("BCU101")
+        assert status.object_name == "STATUS"
+        assert status.data["evse_id"] == "BCU101"
+    finally:
+        await client.disconnect()
+        await asyncio.gather(listener, return_exceptions=True)
+    auth = f"Token {simulator.auth_token('test-token')}"
+    assert simulator.commands("GET_STATUS") == [
+        {"command": "GET_STATUS", "evse_id": "BCU101", "Authorization": auth}
+    ]

@@ -20,15 +20,19 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM
 from .client import BlueCurrentClient, _expect
 from .const import (
     CMD_GET_ACCOUNT,
+    CMD_GET_SESSIONS,
+    CMD_GET_STATUS,
     CMD_GET_SUSTAINABILITY_STATUS,
     CMD_HELLO,
     CMD_VALIDATE_PASSWORD,
     DEFAULT_APP_URL,
     OBJ_ACCOUNT,
+    OBJ_SESSIONS,
+    OBJ_STATUS,
     OBJ_SUSTAINABILITY_STATUS,
 )
 from .exceptions import BlueCurrentLoginError
-from .models import Account, Hello, PasswordStatus, Sustainability
+from .models import Account, Hello, PasswordStatus, Sustainability, UndocumentedMessage
 
 if TYPE_CHECKING:
     import ssl
@@ -183,3 +187,15 @@ class BlueCurrentAppClient(BlueCurrentClient):
             CMD_GET_SUSTAINABILITY_STATUS, OBJ_SUSTAINABILITY_STATUS, wait=self._request_timeout
         )
         return _expect(message, Sustainability)
+
+    async def get_sessions(self) -> UndocumentedMessage:
+        """GET_SESSIONS: the app client documents it as not working; the reply is kept raw."""
+        message = await self._request(CMD_GET_SESSIONS, OBJ_SESSIONS, wait=self._request_timeout)
+        return _expect(message, UndocumentedMessage)
+
+    async def get_legacy_status(self, evse_id: str) -> UndocumentedMessage:
+        """GET_STATUS (removed from the app client in 2024): the raw STATUS reply."""
+        message = await self._request(
+            CMD_GET_STATUS, OBJ_STATUS, evse_id=evse_id, wait=self._request_timeout
+        )
+        return _expect(message, UndocumentedMessage)
