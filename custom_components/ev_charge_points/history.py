@@ -736,7 +736,8 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
 
 def _loaded(entry: ConfigEntry) -> EVChargePointsConfigEntry:
     if entry.state is not ConfigEntryState.LOADED:
-        raise _invalid("entry_not_loaded", title=entry.title)
+        # No title in the message: it is the account e-mail, and the error gets logged.
+        raise _invalid("entry_not_loaded")
     return cast("EVChargePointsConfigEntry", entry)
 
 

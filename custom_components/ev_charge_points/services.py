@@ -175,7 +175,8 @@ class _ChargePoint:
 
 def _loaded(entry: EVChargePointsConfigEntry) -> BlueCurrentCoordinator:
     if entry.state is not ConfigEntryState.LOADED:
-        raise _invalid("entry_not_loaded", title=entry.title)
+        # No title in the message: it is the account e-mail, and the error gets logged.
+        raise _invalid("entry_not_loaded")
     return entry.runtime_data.coordinator
 
 
