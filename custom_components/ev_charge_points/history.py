@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal, Self, cast
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import (
     CALLBACK_TYPE,
@@ -38,9 +38,8 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
@@ -67,6 +66,7 @@ from .api.bluecurrent import (
 )
 from .const import CONF_URL, DOMAIN, LOGGER
 from .errors import translated_error
+from .services import resolve_account, resolve_charge_point, validation_error
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -726,60 +726,22 @@ def _aware(value: datetime | None) -> datetime | None:
     return dt_util.as_utc(value)
 
 
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
-
-
-def _loaded(entry: ConfigEntry) -> EVChargePointsConfigEntry:
-    if entry.state is not ConfigEntryState.LOADED:
-        # No title in the message: it is the account e-mail, and the error gets logged.
-        raise _invalid("entry_not_loaded")
-    return cast("EVChargePointsConfigEntry", entry)
-
-
 def _target(hass: HomeAssistant, call: ServiceCall) -> tuple[EVChargePointsConfigEntry, list[str]]:
     """The loaded account and the charge points the call is about (the same keys as services.py)."""
     entry: EVChargePointsConfigEntry | None = None
     if (entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
-        found = hass.config_entries.async_get_entry(entry_id)
-        if found is None or found.domain != DOMAIN:
-            raise _invalid("invalid_config_entry", config_entry_id=entry_id)
-        entry = _loaded(found)
+        entry = resolve_account(hass, entry_id).config_entry
     if (device_id := call.data.get(ATTR_DEVICE_ID)) is None:
         if entry is None:
             loaded = hass.config_entries.async_loaded_entries(DOMAIN)
             if len(loaded) != 1:
-                raise _invalid("account_required")
+                raise validation_error("account_required")
             entry = cast("EVChargePointsConfigEntry", loaded[0])
         return entry, sorted(entry.runtime_data.coordinator.data.charge_points)
-    device = dr.async_get(hass).async_get(device_id)
-    if device is None:
-        raise _invalid("invalid_device", device_id=device_id)
-    name = device.name_by_user or device.name or device_id
-    owner = next(
-        (
-            candidate
-            for candidate_id in device.config_entries
-            if (candidate := hass.config_entries.async_get_entry(candidate_id)) is not None
-            and candidate.domain == DOMAIN
-        ),
-        None,
-    )
-    if owner is None:
-        raise _invalid("not_a_charge_point", device=name)
-    if entry is not None and owner.entry_id != entry.entry_id:
-        raise _invalid("different_accounts")
-    entry = _loaded(owner)
-    points = entry.runtime_data.coordinator.data.charge_points
-    # A grid device belongs to the integration too, but is no charge point.
-    evse_id = next((i for d, i in device.identifiers if d == DOMAIN and i in points), None)
-    if evse_id is None:
-        raise _invalid("not_a_charge_point", device=name)
-    return entry, [evse_id]
+    point = resolve_charge_point(hass, device_id)
+    if entry is not None and point.entry.entry_id != entry.entry_id:
+        raise validation_error("different_accounts")
+    return point.entry, [point.evse_id]
 
 
 async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
@@ -787,7 +749,7 @@ async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
     entry, evse_ids = _target(hass, call)
     start, end = _aware(call.data.get(ATTR_START)), _aware(call.data.get(ATTR_END))
     if start is not None and end is not None and end <= start:
-        raise _invalid("invalid_period")
+        raise validation_error("invalid_period")
     manager = async_get_history_manager(hass, entry)
     try:
         sessions = await manager.async_fetch_sessions(

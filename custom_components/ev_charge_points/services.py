@@ -155,7 +155,8 @@ CLEAR_OVERRIDE_SCHEMA = vol.All(
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
 
 
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
+    """A translated error for bad action input (shared by every action of the integration)."""
     return ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key=key,
@@ -176,15 +177,15 @@ class _ChargePoint:
 def _loaded(entry: EVChargePointsConfigEntry) -> BlueCurrentCoordinator:
     if entry.state is not ConfigEntryState.LOADED:
         # No title in the message: it is the account e-mail, and the error gets logged.
-        raise _invalid("entry_not_loaded")
+        raise validation_error("entry_not_loaded")
     return entry.runtime_data.coordinator
 
 
-def _charge_point(hass: HomeAssistant, device_id: str) -> _ChargePoint:
+def resolve_charge_point(hass: HomeAssistant, device_id: str) -> _ChargePoint:
     """The charge point behind a device id, or a translated validation error."""
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
-        raise _invalid("invalid_device", device_id=device_id)
+        raise validation_error("invalid_device", device_id=device_id)
     name = device.name_by_user or device.name or device_id
     entry: EVChargePointsConfigEntry | None = next(
         (
@@ -197,34 +198,35 @@ def _charge_point(hass: HomeAssistant, device_id: str) -> _ChargePoint:
     )
     idents = [ident for domain, ident in device.identifiers if domain == DOMAIN]
     if entry is None or not idents:
-        raise _invalid("not_a_charge_point", device=name)
+        raise validation_error("not_a_charge_point", device=name)
     coordinator = _loaded(entry)
     # A grid device belongs to the integration too, but is no charge point.
     evse_id = next((ident for ident in idents if ident in coordinator.data.charge_points), None)
     if evse_id is None:
-        raise _invalid("not_a_charge_point", device=name)
+        raise validation_error("not_a_charge_point", device=name)
     return _ChargePoint(entry, coordinator, evse_id, name)
 
 
 def _charge_points(hass: HomeAssistant, device_ids: list[str]) -> list[_ChargePoint]:
     """Several charge points of one account (one schedule cannot span accounts)."""
-    points = [_charge_point(hass, device_id) for device_id in dict.fromkeys(device_ids)]
+    points = [resolve_charge_point(hass, device_id) for device_id in dict.fromkeys(device_ids)]
     if len({point.entry.entry_id for point in points}) > 1:
-        raise _invalid("different_accounts")
+        raise validation_error("different_accounts")
     return points
 
 
-def _config_entry(hass: HomeAssistant, entry_id: str) -> BlueCurrentCoordinator:
+def resolve_account(hass: HomeAssistant, entry_id: str) -> BlueCurrentCoordinator:
+    """The coordinator of a loaded account of this integration, or a validation error."""
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
-        raise _invalid("invalid_config_entry", config_entry_id=entry_id)
+        raise validation_error("invalid_config_entry", config_entry_id=entry_id)
     return _loaded(entry)
 
 
 def _time(value: str) -> time:
     parsed = dt_util.parse_time(value.strip())
     if parsed is None:
-        raise _invalid("invalid_time", time=value)
+        raise validation_error("invalid_time", time=value)
     return parsed.replace(second=0, microsecond=0)
 
 
@@ -234,10 +236,10 @@ def _day_indexes(values: list[str]) -> list[int]:
     for value in values:
         for part in value.split(","):
             if (index := _DAY_ALIASES.get(part.strip().casefold())) is None:
-                raise _invalid("invalid_days", days=", ".join(values))
+                raise validation_error("invalid_days", days=", ".join(values))
             indexes.add(index)
     if not indexes:
-        raise _invalid("invalid_days", days="")
+        raise validation_error("invalid_days", days="")
     return sorted(indexes)
 
 
@@ -247,7 +249,7 @@ def _weekdays(values: list[str]) -> tuple[Weekday, ...]:
 
 def _in_range(field: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
-        raise _invalid(
+        raise validation_error(
             "value_out_of_range", field=field, value=f"{value:g}", min=f"{low:g}", max=f"{high:g}"
         )
 
@@ -262,7 +264,7 @@ def _check_current(points: list[_ChargePoint], current: float) -> None:
         default=DEFAULT_MAX_CURRENT,
     )
     if not MIN_CHARGE_CURRENT <= current <= ceiling:
-        raise _invalid(
+        raise validation_error(
             "current_out_of_range",
             current=f"{current:g}",
             min=f"{MIN_CHARGE_CURRENT:g}",
@@ -316,7 +318,7 @@ def _cards_response(cards: ChargeCards) -> dict[str, Any]:
 
 
 async def _async_start_charge_session(call: ServiceCall) -> None:
-    point = _charge_point(call.hass, call.data[ATTR_DEVICE_ID])
+    point = resolve_charge_point(call.hass, call.data[ATTR_DEVICE_ID])
     card: str | None = call.data.get(ATTR_CHARGE_CARD)
     uid: str | None = None
     if card is not None:
@@ -328,18 +330,18 @@ async def _async_start_charge_session(call: ServiceCall) -> None:
                 await coordinator.async_list_charge_cards()
             if (found := coordinator.find_card(card)) is None:
                 # The value is not echoed: it may be a card uid, which stays out of logs.
-                raise _invalid("unknown_card")
+                raise validation_error("unknown_card")
             uid = found.uid
     await point.coordinator.async_start_session(point.evse_id, uid)
 
 
 async def _async_stop_charge_session(call: ServiceCall) -> None:
-    point = _charge_point(call.hass, call.data[ATTR_DEVICE_ID])
+    point = resolve_charge_point(call.hass, call.data[ATTR_DEVICE_ID])
     await point.coordinator.async_stop_session(point.evse_id)
 
 
 async def _async_set_delayed_charging(call: ServiceCall) -> None:
-    point = _charge_point(call.hass, call.data[ATTR_DEVICE_ID])
+    point = resolve_charge_point(call.hass, call.data[ATTR_DEVICE_ID])
     days = [index + 1 for index in _day_indexes(call.data[ATTR_DAYS])]
     start = _time(call.data[ATTR_START_TIME])
     end = _time(call.data[ATTR_END_TIME])
@@ -363,16 +365,16 @@ def _kwh_settings(call: ServiceCall, departure: object) -> tuple[float, float] |
     if expected is None and minimum is None:
         return None
     if departure is None or expected is None or minimum is None:
-        raise _invalid("kwh_settings_incomplete")
+        raise validation_error("kwh_settings_incomplete")
     _in_range(ATTR_EXPECTED_KWH, expected, *BATTERY_SIZE_RANGE)
     _in_range(ATTR_MINIMUM_KWH, minimum, *BATTERY_SIZE_RANGE)
     if minimum > expected:
-        raise _invalid("minimum_above_expected")
+        raise validation_error("minimum_above_expected")
     return float(expected), float(minimum)
 
 
 async def _async_set_price_based_charging(call: ServiceCall) -> None:
-    point = _charge_point(call.hass, call.data[ATTR_DEVICE_ID])
+    point = resolve_charge_point(call.hass, call.data[ATTR_DEVICE_ID])
     settings: dict[str, Any] = {}
     if (departure := call.data.get(ATTR_DEPARTURE_TIME)) is not None:
         settings["departure"] = _time(departure)
@@ -408,10 +410,10 @@ async def _async_set_price_based_charging(call: ServiceCall) -> None:
 
 
 async def _async_boost(call: ServiceCall) -> None:
-    point = _charge_point(call.hass, call.data[ATTR_DEVICE_ID])
+    point = resolve_charge_point(call.hass, call.data[ATTR_DEVICE_ID])
     charge_point = point.coordinator.data.charge_points[point.evse_id]
     if not boost_commands(charge_point):
-        raise _invalid("boost_not_possible", device=point.name)
+        raise validation_error("boost_not_possible", device=point.name)
     await point.coordinator.async_boost(point.evse_id)
 
 
@@ -466,7 +468,7 @@ async def _async_schedule(
             await entry.runtime_data.coordinator.async_list_overrides()
         found = _find_schedule(hass, schedule_id)
     if found is None:
-        raise _invalid("unknown_schedule", schedule_id=schedule_id)
+        raise validation_error("unknown_schedule", schedule_id=schedule_id)
     return found
 
 
@@ -475,7 +477,7 @@ async def _async_edit_override_current(call: ServiceCall) -> None:
     if ATTR_DEVICE_ID in call.data:
         points = _charge_points(call.hass, call.data[ATTR_DEVICE_ID])
         if points[0].coordinator is not coordinator:
-            raise _invalid("different_accounts")
+            raise validation_error("different_accounts")
         evse_ids = [point.evse_id for point in points]
     else:
         evse_ids = list(schedule.charge_points)
@@ -498,13 +500,13 @@ async def _async_clear_override_current(call: ServiceCall) -> None:
 
 
 async def _async_list_override_currents(call: ServiceCall) -> ServiceResponse:
-    coordinator = _config_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    coordinator = resolve_account(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     schedules = await coordinator.async_list_overrides()
     return {"schedules": [_schedule_response(call.hass, schedule) for schedule in schedules]}
 
 
 async def _async_list_charge_cards(call: ServiceCall) -> ServiceResponse:
-    coordinator = _config_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    coordinator = resolve_account(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     return _cards_response(await coordinator.async_list_charge_cards())
 
 
