@@ -135,33 +135,11 @@ async def _serve(points: int) -> None:
 
 
 async def _start_hass(config_dir: Path) -> Any:
-    """A running Home Assistant core with registries and config entries, no YAML."""
-    from homeassistant import auth, bootstrap, loader  # noqa: PLC0415 - traced from the start
-    from homeassistant.config_entries import ConfigEntries  # noqa: PLC0415
-    from homeassistant.core import CoreState, HomeAssistant  # noqa: PLC0415
-    from homeassistant.setup import async_setup_component  # noqa: PLC0415
-    from homeassistant.util.unit_system import METRIC_SYSTEM  # noqa: PLC0415
+    """The benchmark worker's Home Assistant, with real storage (see `start_hass`)."""
+    # Imported here, not at the top: Home Assistant is traced from its first import on.
+    from bench.worker import start_hass  # noqa: PLC0415
 
-    hass = HomeAssistant(str(config_dir))
-    hass.config.skip_pip = True
-    hass.config.skip_pip_packages = []
-    hass.config.units = METRIC_SYSTEM
-    await hass.config.async_set_time_zone("Europe/Amsterdam")
-    loader.async_setup(hass)
-    hass.config_entries = ConfigEntries(hass, {})
-    await loader.async_get_custom_components(hass)
-    await bootstrap.async_load_base_functionality(hass)
-    hass.auth = await auth.auth_manager_from_config(hass, [], [])
-    # What every installation has loaded (the calendar platform needs http).
-    for domain, config in (
-        ("homeassistant", {}),
-        ("network", {}),
-        ("http", {"http": {"server_host": ["127.0.0.1"]}}),
-    ):
-        if not await async_setup_component(hass, domain, config):
-            raise RuntimeError(f"could not set up {domain}")
-    hass.set_state(CoreState.running)
-    return hass
+    return await start_hass(config_dir, memory_only_storage=False)
 
 
 @dataclass

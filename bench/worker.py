@@ -106,19 +106,23 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-async def start_hass(config_dir: Path) -> HomeAssistant:
-    """A running Home Assistant core with registries and config entries, no YAML."""
+async def start_hass(config_dir: Path, *, memory_only_storage: bool = True) -> HomeAssistant:
+    """A running Home Assistant core with registries and config entries, no YAML.
 
-    # Registries live in memory only (as in HA's test harness): a delayed write of a 20,000
-    # entity registry would land in whichever measurement happens to run ten seconds later.
-    def _no_delay_save(self: storage.Store[Any], *_args: Any, **_kwargs: Any) -> None:
-        del self
+    With `memory_only_storage` nothing is written to `.storage` (as in HA's test harness): a
+    delayed write of a 20,000 entity registry would land in whichever measurement happens to
+    run ten seconds later. The soak keeps real storage: its writes belong to what it measures.
+    """
+    if memory_only_storage:
 
-    async def _no_save(self: storage.Store[Any], *_args: Any, **_kwargs: Any) -> None:
-        del self
+        def _no_delay_save(self: storage.Store[Any], *_args: Any, **_kwargs: Any) -> None:
+            del self
 
-    storage.Store.async_delay_save = _no_delay_save  # type: ignore[method-assign]
-    storage.Store.async_save = _no_save  # type: ignore[method-assign]
+        async def _no_save(self: storage.Store[Any], *_args: Any, **_kwargs: Any) -> None:
+            del self
+
+        storage.Store.async_delay_save = _no_delay_save  # type: ignore[method-assign]
+        storage.Store.async_save = _no_save  # type: ignore[method-assign]
 
     hass = HomeAssistant(str(config_dir))
     hass.config.skip_pip = True
