@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from freezegun import api as freezegun_api
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -89,3 +90,13 @@ async def settle(hass: HomeAssistant, seconds: float = 0.2) -> None:
 def fire(hass: HomeAssistant, seconds: float) -> None:
     """Run the Home Assistant timers due within `seconds` from now."""
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+
+
+def disabled_by_integration(hass: HomeAssistant, entry: MockConfigEntry) -> list[er.RegistryEntry]:
+    """The entry's entities that the integration creates disabled."""
+    registry = er.async_get(hass)
+    return [
+        item
+        for item in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    ]

@@ -14,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 
-from .helpers import make_entry, setup_entry, wait_for
+from .helpers import disabled_by_integration, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -84,11 +84,7 @@ async def test_buttons_disabled_by_default(
     entry = make_entry(simulator)
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON]):
         await setup_entry(hass, entry)
-    disabled = {
-        item.entity_id
-        for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-        if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    }
+    disabled = {item.entity_id for item in disabled_by_integration(hass, entry)}
     assert disabled == {"button.driveway_unlock_connector", "button.garage_unlock_connector"}
     assert all(hass.states.get(entity_id) is None for entity_id in disabled)
     enabled = len(er.async_entries_for_config_entry(entity_registry, entry.entry_id)) - 2

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from .helpers import make_entry, setup_entry, wait_for
+from .helpers import disabled_by_integration, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -96,11 +96,7 @@ async def test_selects_disabled_by_default(
     entry = make_entry(simulator)
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.SELECT]):
         await setup_entry(hass, entry)
-    disabled = {
-        item.entity_id
-        for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-        if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    }
+    disabled = {item.entity_id for item in disabled_by_integration(hass, entry)}
     assert disabled == {
         "select.driveway_plug_and_charge_card",
         "select.garage_plug_and_charge_card",

@@ -34,7 +34,15 @@ from custom_components.ev_charge_points.sensor import (
 )
 from custom_components.ev_charge_points.switch import SWITCHES
 
-from .helpers import CUSTOMER_ID, START, coordinator_of, make_entry, setup_entry, wait_for
+from .helpers import (
+    CUSTOMER_ID,
+    START,
+    coordinator_of,
+    disabled_by_integration,
+    make_entry,
+    setup_entry,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
@@ -93,8 +101,7 @@ async def test_diagnostic_and_noisy_sensors_disabled_by_default(
     """Per-phase values and rarely needed limits start disabled."""
     disabled = {
         item.unique_id.removeprefix(f"{CUSTOMER_ID}_")
-        for item in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-        if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+        for item in disabled_by_integration(hass, entry)
     }
     assert disabled == {
         *(
