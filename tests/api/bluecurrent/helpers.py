@@ -16,6 +16,31 @@ if TYPE_CHECKING:
 
 TOKEN = "test-token"
 
+# A full CH_STATUS frame as the protocol reference shows it (§3.3).
+CH_STATUS: dict[str, Any] = {
+    "object": "CH_STATUS",
+    "evse_id": "BCU101",
+    "data": {
+        "evse_id": "BCU101",
+        "activity": "charging",
+        "vehicle_status": "C",
+        "actual_v1": 229,
+        "actual_v2": 231,
+        "actual_v3": 230,
+        "actual_p1": 16,
+        "actual_p2": 16,
+        "actual_p3": 16,
+        "actual_kwh": 7.42,
+        "max_usage": 20,
+        "smartcharging_max_usage": 6,
+        "max_offline": 10,
+        "offline_since": "",
+        "start_datetime": "20250301 18:02:11",
+        "stop_datetime": "20250228 07:48:40",
+        "total_cost": 9.93,
+    },
+}
+
 
 async def eventually(condition: Callable[[], bool], wait: float = 3.0) -> None:
     """Poll `condition` until it holds (for simulator state that has no event)."""

@@ -27,6 +27,8 @@ from custom_components.ev_charge_points.api.bluecurrent import models, rest, tim
 from custom_components.ev_charge_points.api.bluecurrent.client import BlueCurrentClient
 from custom_components.ev_charge_points.api.bluecurrent.exceptions import BlueCurrentParseError
 
+from .helpers import CH_STATUS
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # --- strategies ------------------------------------------------------------------------------
@@ -176,29 +178,7 @@ SEEDS: dict[str, Any] = {
     "models.Location": LOCATION,
     "models.ChargePoint": CHARGE_POINT,
     "models.ChargePoints": {"object": "CHARGE_POINTS", "data": [CHARGE_POINT, CHARGE_POINT]},
-    "models.ChargePointStatus": {
-        "object": "CH_STATUS",
-        "evse_id": "BCU101",
-        "data": {
-            "evse_id": "BCU101",
-            "activity": "charging",
-            "vehicle_status": "C",
-            "actual_v1": 229,
-            "actual_v2": 231,
-            "actual_v3": 230,
-            "actual_p1": 16,
-            "actual_p2": 16,
-            "actual_p3": 16,
-            "actual_kwh": 7.42,
-            "max_usage": 20,
-            "smartcharging_max_usage": 6,
-            "max_offline": 10,
-            "offline_since": "",
-            "start_datetime": "20250301 18:02:11",
-            "stop_datetime": "20250228 07:48:40",
-            "total_cost": 9.93,
-        },
-    },
+    "models.ChargePointStatus": CH_STATUS,
     "models.ChargePointSettings": {
         "object": "CH_SETTINGS",
         "data": {

@@ -53,6 +53,8 @@ from custom_components.ev_charge_points.api.bluecurrent.client import (
     server_error,
 )
 
+from .helpers import CH_STATUS
+
 CARD = {"uid": "A1B2C3", "id": "NL-ABC-123456-0", "name": "Card", "customer_name": "Me", "valid": 1}
 
 CHARGE_POINT: dict[str, Any] = {
@@ -95,30 +97,6 @@ CHARGE_POINT: dict[str, Any] = {
         "zipcode": "3526KS",
         "city": "Utrecht",
         "country": "NL",
-    },
-}
-
-CH_STATUS: dict[str, Any] = {
-    "object": "CH_STATUS",
-    "evse_id": "BCU101",
-    "data": {
-        "evse_id": "BCU101",
-        "activity": "charging",
-        "vehicle_status": "C",
-        "actual_v1": 229,
-        "actual_v2": 231,
-        "actual_v3": 230,
-        "actual_p1": 16,
-        "actual_p2": 16,
-        "actual_p3": 16,
-        "actual_kwh": 7.42,
-        "max_usage": 20,
-        "smartcharging_max_usage": 6,
-        "max_offline": 10,
-        "offline_since": "",
-        "start_datetime": "20250301 18:02:11",
-        "stop_datetime": "20250228 07:48:40",
-        "total_cost": 9.93,
     },
 }
 
