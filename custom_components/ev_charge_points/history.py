@@ -242,6 +242,9 @@ def statistic_id(evse_id: str, kind: str) -> str:
 # --- the manager ------------------------------------------------------------------------------
 
 
+SESSION_TIME_FIELDS: Final = frozenset({"session_start", "session_stop"})
+
+
 class HistoryLoginRequiredError(HomeAssistantError):
     """REST refused the API token and no app login is configured."""
 
@@ -331,7 +334,10 @@ class HistoryManager:
 
         if (point := coordinator.data.charge_points.get(evse_id)) is not None:
             self._seen_sessions[evse_id] = (point.session_start, point.session_stop)
-        self._listeners.append(coordinator.async_add_key_listener(evse_id, _changed))
+        # Only the session times tell that a session ended: other pushes need not wake this.
+        self._listeners.append(
+            coordinator.async_add_key_listener(evse_id, _changed, reads=SESSION_TIME_FIELDS)
+        )
 
     @callback
     def _async_check_session_end(self, point: ChargePointData) -> None:
