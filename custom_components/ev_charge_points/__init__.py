@@ -11,7 +11,7 @@ from homeassistant.util.ssl import get_default_context
 from .api.bluecurrent import DEFAULT_URL, BlueCurrentClient
 from .const import CONF_API_TOKEN, CONF_URL, DOMAIN, MAX_FRAME_SIZE
 from .coordinator import BlueCurrentCoordinator, BlueCurrentRuntimeData, EVChargePointsConfigEntry
-from .history import async_setup_history_services
+from .history import HistoryManager, async_setup_history_services
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -50,8 +50,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntr
     )
     coordinator = BlueCurrentCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = BlueCurrentRuntimeData(client=client, coordinator=coordinator)
+    history = HistoryManager(hass, entry)
+    entry.runtime_data = BlueCurrentRuntimeData(
+        client=client, coordinator=coordinator, history=history
+    )
+    entry.async_on_unload(history.async_stop)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # After the platforms: the calendar and account sensors follow the first import.
+    history.async_start()
     return True
 
 

@@ -14,7 +14,6 @@ from homeassistant.util import dt as dt_util
 
 from .api.bluecurrent import NO_CARD
 from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
-from .history import ChargingSession, HistoryManager, async_get_history_manager
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .history import ChargingSession, HistoryManager
 
 PARALLEL_UPDATES = 0
 
@@ -62,15 +62,14 @@ async def async_setup_entry(
     entry: EVChargePointsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a sessions calendar per charge point and start the history import."""
+    """Add a sessions calendar per charge point."""
     coordinator = entry.runtime_data.coordinator
-    manager = async_get_history_manager(hass, entry)
+    manager = entry.runtime_data.history
 
     def _create(evse_id: str) -> Iterable[Entity]:
         yield EVSessionCalendar(coordinator, manager, evse_id)
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
-    manager.async_start()
 
 
 class EVSessionCalendar(EVChargePointEntity, CalendarEntity):

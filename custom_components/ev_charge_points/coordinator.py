@@ -90,6 +90,7 @@ if TYPE_CHECKING:
         ChargeCards,
         OverrideCurrentSchedule,
     )
+    from .history import HistoryManager
 
 type EVChargePointsConfigEntry = ConfigEntry[BlueCurrentRuntimeData]
 type PointEventCallback = Callable[[str, dict[str, Any]], None]
@@ -103,6 +104,7 @@ class BlueCurrentRuntimeData:
 
     client: BlueCurrentClient
     coordinator: BlueCurrentCoordinator
+    history: HistoryManager
 
 
 def backoff_delay(

@@ -14,7 +14,6 @@ from .history import (
     CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
-    DATA_HISTORY,
 )
 
 if TYPE_CHECKING:
@@ -131,7 +130,7 @@ def _connection(coordinator: BlueCurrentCoordinator) -> dict[str, Any]:
 
 
 async def async_get_config_entry_diagnostics(
-    hass: HomeAssistant,
+    hass: HomeAssistant,  # noqa: ARG001 - Home Assistant's signature
     entry: EVChargePointsConfigEntry,
 ) -> dict[str, Any]:
     """Diagnostics for one account."""
@@ -152,8 +151,7 @@ async def async_get_config_entry_diagnostics(
             grid_id: _grid(coordinator, grid_id) for grid_id in sorted(coordinator.data.grids)
         },
     }
-    if (history := hass.data.get(DATA_HISTORY, {}).get(entry.entry_id)) is not None:
-        data["history"] = await history.async_diagnostics()
+    data["history"] = await entry.runtime_data.history.async_diagnostics()
     return async_redact_data(data, TO_REDACT)
 
 

@@ -46,7 +46,6 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
-from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.ssl import get_default_context
 
 from .api.bluecurrent import (
@@ -91,7 +90,6 @@ ATTR_END: Final = "end"
 ATTR_CARD: Final = "card"
 
 ISSUE_HISTORY_LOGIN: Final = "history_login_required"
-DATA_HISTORY: HassKey[dict[str, HistoryManager]] = HassKey(f"{DOMAIN}_history")
 STORAGE_VERSION: Final = 1
 # Sessions that stop shortly after the newest one we have may be booked late: re-read a day.
 REREAD_WINDOW: Final = timedelta(days=1)
@@ -692,24 +690,6 @@ class HistoryManager:
         }
 
 
-@callback
-def async_get_history_manager(
-    hass: HomeAssistant, entry: EVChargePointsConfigEntry
-) -> HistoryManager:
-    """The entry's manager, created on first use and dropped when the entry unloads."""
-    managers = hass.data.setdefault(DATA_HISTORY, {})
-    if (manager := managers.get(entry.entry_id)) is None:
-        manager = managers[entry.entry_id] = HistoryManager(hass, entry)
-
-        @callback
-        def _drop() -> None:
-            manager.async_stop()
-            managers.pop(entry.entry_id, None)
-
-        entry.async_on_unload(_drop)
-    return manager
-
-
 # --- the action -----------------------------------------------------------------------------
 
 SERVICE_SCHEMA: Final = vol.Schema(
@@ -756,7 +736,7 @@ async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
     start, end = _aware(call.data.get(ATTR_START)), _aware(call.data.get(ATTR_END))
     if start is not None and end is not None and end <= start:
         raise validation_error("invalid_period")
-    manager = async_get_history_manager(hass, entry)
+    manager = entry.runtime_data.history
     try:
         sessions = await manager.async_fetch_sessions(
             evse_ids, start=start, end=end, card=call.data.get(ATTR_CARD)

@@ -33,7 +33,7 @@ from .entity import (
     account_device_info,
     async_setup_charge_point_entities,
 )
-from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager, async_get_history_manager
+from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager
 from .model import ChargerActivity, VehicleState
 
 if TYPE_CHECKING:
@@ -353,7 +353,7 @@ async def async_setup_entry(
 
     # Account figures from the history module: the subscription always, the sustainability
     # figures only with the app login (they come from the app socket).
-    manager = async_get_history_manager(hass, entry)
+    manager = entry.runtime_data.history
     with_login = bool(entry.options.get(CONF_APP_USERNAME) and entry.options.get(CONF_APP_PASSWORD))
     async_add_entities(
         EVAccountSensor(coordinator, manager, description)

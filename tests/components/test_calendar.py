@@ -14,7 +14,6 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
 from custom_components.ev_charge_points.const import DOMAIN
-from custom_components.ev_charge_points.history import DATA_HISTORY
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
 from .helpers import CUSTOMER_ID, START, make_entry, setup_entry, wait_for
@@ -56,7 +55,7 @@ async def entry(
         patch("custom_components.ev_charge_points.history.SESSION_END_IMPORT_DELAY", 0),
     ):
         await setup_entry(hass, entry)
-        manager = hass.data[DATA_HISTORY][entry.entry_id]
+        manager = entry.runtime_data.history
         await wait_for(hass, lambda: manager.last_import is not None)
         yield entry
 
@@ -149,7 +148,7 @@ async def test_running_session_is_the_current_event(
     finished = len(events) - 1
 
     # The session ends: the calendar goes off and the session is imported as an event.
-    manager = hass.data[DATA_HISTORY][entry.entry_id]
+    manager = entry.runtime_data.history
     known = len(manager.sessions("BCU101"))
     await simulator.clock.advance(900, step=60)
     await simulator.unplug("BCU101")

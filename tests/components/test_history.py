@@ -32,7 +32,6 @@ from custom_components.ev_charge_points.history import (
     CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
-    DATA_HISTORY,
     ISSUE_HISTORY_LOGIN,
     SERVICE_GET_CHARGING_SESSIONS,
     HistoryManager,
@@ -87,7 +86,7 @@ def only_calendar() -> AsyncIterator[None]:
 
 
 def manager_of(hass: HomeAssistant, entry: MockConfigEntry) -> HistoryManager:
-    return hass.data[DATA_HISTORY][entry.entry_id]
+    return entry.runtime_data.history
 
 
 async def set_up_and_import(hass: HomeAssistant, entry: MockConfigEntry) -> HistoryManager:

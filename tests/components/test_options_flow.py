@@ -16,7 +16,6 @@ from custom_components.ev_charge_points.history import (
     CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
-    DATA_HISTORY,
     REAUTH_APP_LOGIN,
 )
 from simulators.bluecurrent import BlueCurrentSimulator, SimulatorOptions
@@ -69,7 +68,7 @@ async def test_login_is_validated_and_stored(
     assert "hunter2" not in login["password"]  # sent inside the SJCL envelope
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED  # reloaded with the login
-    manager = hass.data[DATA_HISTORY][entry.entry_id]
+    manager = entry.runtime_data.history
     await wait_for(hass, lambda: manager.last_import is not None)
     assert manager.sustainability is not None  # the login was used
 
@@ -201,7 +200,7 @@ async def test_login_brings_the_account_figures(
         result["flow_id"], {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: "hunter2"}
     )
     await hass.async_block_till_done()
-    manager = hass.data[DATA_HISTORY][entry.entry_id]
+    manager = entry.runtime_data.history
     await wait_for(hass, lambda: manager.last_import is not None)
 
     assert hass.states.get("sensor.blue_current_account_co2_saved").state == "12.345"  # type: ignore[union-attr]
