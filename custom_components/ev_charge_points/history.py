@@ -60,7 +60,6 @@ from .api.bluecurrent import (
     Transaction,
     app_login,
     app_url_for,
-    auth_token_of,
     rest_url_for,
 )
 from .const import CONF_URL, DOMAIN, LOGGER
@@ -472,7 +471,7 @@ class HistoryManager:
     async def _async_rest[T](self, call: Callable[[BlueCurrentRestClient], Awaitable[T]]) -> T:
         """Run a REST call with the API token's auth token, falling back to the app login."""
         if self._credential is None:
-            self._rest.token = auth_token_of(self.entry.runtime_data.client)
+            self._rest.token = self.entry.runtime_data.client.auth_token
             self._credential = "api"
         try:
             return await call(self._rest)

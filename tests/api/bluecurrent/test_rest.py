@@ -25,7 +25,6 @@ from custom_components.ev_charge_points.api.bluecurrent import (
     TransactionPage,
     app_login,
     app_url_for,
-    auth_token_of,
     rest_url_for,
 )
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
@@ -65,7 +64,7 @@ async def auth_token(simulator: BlueCurrentSimulator) -> str:
     """The auth token of the HA API token (VALIDATE_API_TOKEN)."""
     client = make_client(simulator.url)
     await client.validate_token()
-    token = auth_token_of(client)
+    token = client.auth_token
     assert token
     return token
 

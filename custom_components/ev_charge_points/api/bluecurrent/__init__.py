@@ -62,7 +62,6 @@ from .rest import (
     TransactionPage,
     app_login,
     app_url_for,
-    auth_token_of,
     rest_url_for,
 )
 from .timeutil import next_reset, parse_rest_timestamp, parse_timestamp
@@ -127,7 +126,6 @@ __all__ = [
     "Weekday",
     "app_login",
     "app_url_for",
-    "auth_token_of",
     "next_reset",
     "parse_message",
     "parse_rest_timestamp",

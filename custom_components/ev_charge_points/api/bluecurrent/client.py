@@ -265,6 +265,11 @@ class BlueCurrentClient:
         """The account's customer id, known after validate_token()."""
         return self._customer_id
 
+    @property
+    def auth_token(self) -> str | None:
+        """The session token from validate_token() (the REST API takes it too); never logged."""
+        return self._auth_token
+
     def subscribe(self, callback: MessageCallback) -> Callable[[], None]:
         """Deliver every parsed object of the long-lived socket to `callback`.
 

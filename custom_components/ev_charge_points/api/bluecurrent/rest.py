@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
     from datetime import datetime, timedelta
 
-    from .client import BlueCurrentClient
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,11 +86,6 @@ def app_url_for(ws_url: str) -> str:
     if ws_url.rstrip("/") == DEFAULT_URL:
         return DEFAULT_APP_URL
     return _same_host(ws_url, APP_PATH, secure="wss", plain="ws")
-
-
-def auth_token_of(client: BlueCurrentClient) -> str | None:
-    """The auth token a websocket client holds after validation or app login (REST uses it)."""
-    return client._auth_token  # noqa: SLF001 - same package; the socket client keeps it private
 
 
 # --- parsing helpers -------------------------------------------------------------------------
@@ -486,7 +480,7 @@ async def app_login(
     listener: asyncio.Task[None] | None = None
     try:
         await client.login()
-        token = auth_token_of(client)
+        token = client.auth_token
         if not token:
             raise BlueCurrentConnectionError("The app login gave no token")
         # Replies on the socket are only read while listen() runs.
