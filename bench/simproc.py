@@ -30,9 +30,12 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimulatorOptions
+
+if TYPE_CHECKING:
+    from simulators.common.control import ControlAction
 
 type JSONObject = dict[str, Any]
 
@@ -40,30 +43,36 @@ type JSONObject = dict[str, Any]
 class BenchSimulator(BlueCurrentSimulator):
     """The simulator with the benchmark's control actions."""
 
-    async def _control(self, command: Any) -> JSONObject:
-        action = command.get("action") if isinstance(command, dict) else None
-        if action == "bench_burst":
-            log = await self._burst(command)
-            return {"ok": True, "action": action, "log": log, **self.stats()}
-        if action == "bench_reject":
-            if command.get("on", True):
-                status = int(command.get("status", 503))
-                reason = str(command.get("reason", "Service unavailable"))
-                self.faults.reject_handshakes(reason, status=status, count=None)
-            else:
-                self.faults.reject_handshakes("", count=0)
-            return {"ok": True, "action": action, **self.stats()}
-        if action == "bench_set_energy":
-            for evse_id in command["evse_ids"]:
-                self.charge_point(str(evse_id)).session_kwh = float(command["kwh"])
-            return {"ok": True, "action": action, **self.stats()}
-        if action == "bench_received":
-            since = int(command.get("since", 0))
-            names: dict[str, int] = {}
-            for record in self.received[since:]:
-                names[record.name] = names.get(record.name, 0) + 1
-            return {"ok": True, "action": action, "commands": names, **self.stats()}
-        return await super()._control(command)
+    def _control_actions(self) -> dict[str, ControlAction]:
+        return {
+            **super()._control_actions(),
+            "bench_burst": self._control_burst,
+            "bench_reject": self._control_reject,
+            "bench_set_energy": self._control_set_energy,
+            "bench_received": self._control_received,
+        }
+
+    async def _control_burst(self, command: JSONObject) -> JSONObject:
+        return {"log": await self._burst(command)}
+
+    async def _control_reject(self, command: JSONObject) -> None:
+        if command.get("on", True):
+            status = int(command.get("status", 503))
+            reason = str(command.get("reason", "Service unavailable"))
+            self.faults.reject_handshakes(reason, status=status, count=None)
+        else:
+            self.faults.reject_handshakes("", count=0)
+
+    async def _control_set_energy(self, command: JSONObject) -> None:
+        for evse_id in command["evse_ids"]:
+            self.charge_point(str(evse_id)).session_kwh = float(command["kwh"])
+
+    async def _control_received(self, command: JSONObject) -> JSONObject:
+        since = int(command.get("since", 0))
+        names: dict[str, int] = {}
+        for record in self.received[since:]:
+            names[record.name] = names.get(record.name, 0) + 1
+        return {"commands": names}
 
     async def _burst(self, command: JSONObject) -> list[list[Any]]:
         evse_ids = [str(e) for e in command["evse_ids"]]

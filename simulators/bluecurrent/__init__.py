@@ -64,7 +64,8 @@ Other choices where the doc is silent (not options):
   account has logged in on the app socket.
 """
 
-from .clock import SimClock
+from simulators.common.clock import SimClock
+
 from .faults import Faults
 from .physics import SimChargePoint, SimGrid
 from .scenario import ChargePointSpec, Scenario

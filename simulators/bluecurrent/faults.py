@@ -203,11 +203,7 @@ class Faults:
             conn.request.transport
             for conn in self._sim._connections.values()  # noqa: SLF001 - same package
         }
-        upgraded |= {
-            control._req.transport  # noqa: SLF001 - aiohttp keeps the request private
-            for control in self._sim._controls  # noqa: SLF001 - same package
-            if control._req is not None  # noqa: SLF001
-        }
+        upgraded |= self._sim.control.transports()
         for handler in runner.server.connections:
             transport = handler.transport
             if transport is not None and transport not in upgraded:

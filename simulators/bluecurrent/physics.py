@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from .clock import AMSTERDAM
 from .scenario import NO_CARD, ChargePointSpec, GridSpec, TariffSpec, VehicleSpec
+from .zone import AMSTERDAM
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
-from .clock import AMSTERDAM
 from .scenario import NO_CARD
+from .zone import AMSTERDAM
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable

@@ -21,7 +21,9 @@ from typing import Any, Literal, Self
 
 from aiohttp import WSMsgType, web
 
-from .clock import AMSTERDAM, SimClock
+from simulators.common.clock import SimClock
+from simulators.common.control import CONTROL_PATH, ControlAction, ControlChannel
+
 from .faults import Failure, Faults
 from .physics import (
     DelayedSchedule,
@@ -42,6 +44,7 @@ from .scenario import (
     Scenario,
     _charge_point,
 )
+from .zone import AMSTERDAM
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,7 +52,6 @@ type JSONObject = dict[str, Any]
 
 HA_PATH = "/haserver"
 APP_PATH = "/appserver/2.0"
-CONTROL_PATH = "/control"
 REST_PREFIX = "/app/bc_api/api/v2.0"
 REJECT_HEADER = "x-websocket-reject-reason"
 LIMIT_REASON = "Request limit reached"
@@ -305,11 +307,10 @@ class BlueCurrentSimulator:
         self._accounts: list[_Account] = []
         self._by_auth: dict[str, _Account] = {}
         self._connections: dict[int, _Connection] = {}
-        self._controls: set[web.WebSocketResponse] = set()
         self._ids = itertools.count(1)
         self._schedule_ids = itertools.count(100)
         self._requests_today = 0
-        self._budget_day: date = self.clock.local_now().date()
+        self._budget_day: date = self.clock.local_now(AMSTERDAM).date()
         self._claimed: set[int] = set()
         self._waiters: list[tuple[Callable[[ReceivedCommand], bool], asyncio.Future[int]]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -323,6 +324,7 @@ class BlueCurrentSimulator:
         for spec in self.scenario.accounts:
             self._accounts.append(self._build_account(spec))
         self._handlers: dict[str, Handler] = self._handler_table()
+        self.control = ControlChannel(self._control_actions(), self.stats)
         self.rest = SimRestApi(
             self,
             accounts=lambda: self._accounts,
@@ -364,7 +366,7 @@ class BlueCurrentSimulator:
         app.router.add_get(HA_PATH, self._ws_handler)
         app.router.add_get(APP_PATH, self._ws_handler)
         if self.options.control_channel:
-            app.router.add_get(CONTROL_PATH, self._control_handler)
+            self.control.add_route(app)
         self._add_rest_routes(app)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
@@ -394,8 +396,7 @@ class BlueCurrentSimulator:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self._close_all(1001, b"Server shutdown")
-        for control in list(self._controls):
-            await control.close(code=1001)
+        await self.control.close()
         for _, future in self._waiters:
             future.cancel()
         runner, self._runner, self._site = self._runner, None, None
@@ -730,7 +731,7 @@ class BlueCurrentSimulator:
     # ----- budget ------------------------------------------------------------------------------
 
     def _roll_budget_day(self) -> None:
-        today = self.clock.local_now().date()
+        today = self.clock.local_now(AMSTERDAM).date()
         if today != self._budget_day:
             self._budget_day = today
             self._requests_today = 0
@@ -1473,7 +1474,7 @@ class BlueCurrentSimulator:
             await self._after_change(point)
 
     def _apply_caps(self, account: _Account) -> None:
-        local = self.clock.local_now()
+        local = self.clock.local_now(AMSTERDAM)
         caps: dict[str, float] = {}
         for schedule in account.schedules.values():
             if schedule.active(local):
@@ -1593,28 +1594,8 @@ class BlueCurrentSimulator:
 
     # ----- control channel ---------------------------------------------------------------------
 
-    async def _control_handler(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(timeout=1.0)
-        await ws.prepare(request)
-        self._controls.add(ws)
-        try:
-            async for msg in ws:
-                if msg.type is not WSMsgType.TEXT:
-                    continue
-                try:
-                    reply = await self._control(json.loads(str(msg.data)))
-                except Exception as err:  # noqa: BLE001 - reported back to the caller
-                    reply = {"ok": False, "error": f"{type(err).__name__}: {err}"}
-                await ws.send_str(json.dumps(reply))
-        finally:
-            self._controls.discard(ws)
-        return ws
-
-    async def _control(self, command: Any) -> JSONObject:
-        if not isinstance(command, dict):
-            raise TypeError("expected a JSON object")
-        action = command.get("action")
-        actions: dict[str, Callable[[JSONObject], Awaitable[None]]] = {
+    def _control_actions(self) -> dict[str, ControlAction]:
+        return {
             "plug_in": self._control_plug_in,
             "unplug": lambda c: self.unplug(str(c.get("evse_id"))),
             "set_offline": lambda c: self.set_offline(str(c.get("evse_id"))),
@@ -1627,12 +1608,6 @@ class BlueCurrentSimulator:
             "stop_answering": self._control_faults,
             "resume_answering": self._control_faults,
         }
-        if action != "stats":
-            run = actions.get(str(action))
-            if run is None:
-                raise ValueError(f"unknown action {action!r}")
-            await run(command)
-        return {"ok": True, "action": action, **self.stats()}
 
     async def _control_plug_in(self, command: JSONObject) -> None:
         await self.plug_in(

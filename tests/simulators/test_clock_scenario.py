@@ -11,6 +11,7 @@ import pytest
 
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 from simulators.bluecurrent.physics import format_timestamp
+from simulators.bluecurrent.zone import AMSTERDAM
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,9 +45,9 @@ async def test_clock_set_and_advance_in_steps() -> None:
 
 async def test_clock_local_time_across_dst() -> None:
     clock = SimClock(START)
-    assert clock.local_now().strftime("%H:%M %Z") == "23:00 CET"
+    assert clock.local_now(AMSTERDAM).strftime("%H:%M %Z") == "23:00 CET"
     await clock.advance(4 * 3600)  # 02:00 UTC = 04:00 CEST
-    assert clock.local_now().strftime("%H:%M %Z") == "04:00 CEST"
+    assert clock.local_now(AMSTERDAM).strftime("%H:%M %Z") == "04:00 CEST"
     assert format_timestamp(clock.now()) == "20260329 04:00:00"
     assert format_timestamp(None) == ""
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
+from simulators.bluecurrent.zone import AMSTERDAM
 
 from .helpers import open_live, validate
 
@@ -100,7 +101,7 @@ async def test_offline_and_online(simulator: BlueCurrentSimulator, live: Live) -
     await simulator.set_offline("BCU102")
     data = (await live.expect("CH_STATUS", evse_id="BCU102"))["data"]
     assert data["activity"] == "offline"
-    assert data["offline_since"] == simulator.clock.local_now().strftime("%Y%m%d %H:%M:%S")
+    assert data["offline_since"] == simulator.clock.local_now(AMSTERDAM).strftime("%Y%m%d %H:%M:%S")
     await simulator.clock.advance(30)
     await simulator.set_online("BCU102")
     data = (await live.expect("CH_STATUS", evse_id="BCU102"))["data"]

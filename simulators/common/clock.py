@@ -1,4 +1,4 @@
-"""A controllable clock for the simulator.
+"""A controllable clock that every simulator shares.
 
 Tests move time by hand (`set`, `advance`); the standalone server lets a background task follow
 wall time (`start_realtime`). Every `advance` is cut into steps of at most `max_step` seconds and
@@ -12,10 +12,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from datetime import UTC, datetime, timedelta, tzinfo
 
 type TickCallback = Callable[[float], Awaitable[None]]
 
@@ -43,9 +40,9 @@ class SimClock:
         """Return the current simulated instant (aware, UTC)."""
         return self._now
 
-    def local_now(self) -> datetime:
-        """Return the current simulated instant in Europe/Amsterdam."""
-        return self._now.astimezone(AMSTERDAM)
+    def local_now(self, zone: tzinfo) -> datetime:
+        """Return the current simulated instant in `zone` (each brand's server has its own)."""
+        return self._now.astimezone(zone)
 
     def set(self, value: datetime) -> None:
         """Jump to `value` without running the physical model in between."""
