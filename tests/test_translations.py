@@ -11,9 +11,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from homeassistant.helpers.translation import async_get_translations
+
+from custom_components.ev_charge_points.const import DOMAIN
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
 
 TRANSLATIONS = (
     Path(__file__).parent.parent / "custom_components" / "ev_charge_points" / "translations"
@@ -101,3 +107,19 @@ def test_translation_leaves_no_english_text(path: Path, english: dict[str, Any])
     }
 
     assert untranslated == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "entity_name"),
+    [("de", "Ladestromgrenze"), ("nl", "Laadstroomlimiet"), ("en", "Charge current limit")],
+)
+@pytest.mark.usefixtures("enable_custom_integrations")
+async def test_home_assistant_shows_the_language_the_user_chose(
+    hass: HomeAssistant, language: str, entity_name: str
+) -> None:
+    # What a user with that UI language sees as the name of the charge current limit number.
+    translations = await async_get_translations(hass, language, "entity", integrations=[DOMAIN])
+
+    assert translations[f"component.{DOMAIN}.entity.number.charge_current_limit.name"] == (
+        entity_name
+    )
