@@ -46,6 +46,7 @@ class SimDevice(ABC):
         self.online = True
         self.last_seen: datetime = clock.now()
         self.busy_requests = 0
+        self.hanging = False
         self.reboot_count = 1
         self.booted_at: datetime = clock.now()
         # the status the device last sent to the cloud, and when

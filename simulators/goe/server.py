@@ -8,8 +8,10 @@ client needs only a resolver that maps those names to 127.0.0.1 to talk to it un
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from collections import deque
 from datetime import UTC
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any, Self
@@ -85,6 +87,9 @@ class GoeSimulator:
         self.requests = 0
         self.bytes_served = 0
         self.by_kind: dict[str, int] = {}
+        # The last requests' path and query (tests check what a client asked for).
+        self.request_log: deque[str] = deque(maxlen=200)
+        self._hang_released = asyncio.Event()
         self.control = ControlChannel(self._actions(), self.stats)
         self._runner: web.AppRunner | None = None
         self._ports: dict[int, SimDevice] = {}
@@ -118,6 +123,7 @@ class GoeSimulator:
 
     async def stop(self) -> None:
         """Stop serving."""
+        self._hang_released.set()
         await self.clock.stop_realtime()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
@@ -191,6 +197,8 @@ class GoeSimulator:
     async def _count(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
+        if request.path != CONTROL_PATH:
+            self.request_log.append(str(request.rel_url))
         response = await handler(request)
         if request.path != CONTROL_PATH:
             self.requests += 1
@@ -227,11 +235,14 @@ class GoeSimulator:
         """The device a request is for, or the error answer (offline, off, busy, auth)."""
         match = _cloud_match(request)
         if match is None:
-            return self._guard_local(request)
+            return await self._guard_local(request)
         return self._guard_cloud(request, match)
 
-    def _guard_local(self, request: web.Request) -> tuple[SimDevice, bool] | web.Response:
+    async def _guard_local(self, request: web.Request) -> tuple[SimDevice, bool] | web.Response:
         device = self._local_device(request)
+        if device.hanging:
+            # A device that accepts the connection and never answers (until released).
+            await self._hang_released.wait()
         if not device.online:
             # An unreachable device: the connection just dies.
             if request.transport is not None:
@@ -356,6 +367,7 @@ class GoeSimulator:
             "set_category_power": self._set_category_power,
             "status": self._device_status,
             "reset_stats": self._reset_stats,
+            "set_hanging": self._set_hanging,
         }
 
     def _device(self, command: JSONObject) -> SimDevice:
@@ -420,6 +432,15 @@ class GoeSimulator:
 
     async def _device_status(self, command: JSONObject) -> JSONObject:
         return {"device": self._device(command).status()}
+
+    async def _set_hanging(self, command: JSONObject) -> JSONObject:
+        device = self._device(command)
+        device.hanging = bool(command.get("hanging", True))
+        if device.hanging:
+            self._hang_released.clear()
+        else:
+            self._hang_released.set()
+        return {"serial": device.serial}
 
     async def _reset_stats(self, _command: JSONObject) -> None:
         self.requests = 0

@@ -1,0 +1,71 @@
+"""Both firmware families' answers to an unknown filter key: no update is lost to one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from custom_components.ev_charge_points.api.goe import CarState, KeyGroup
+from simulators.goe import SimulatorOptions
+
+from .conftest import PRO_CHARGER, local_client
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from custom_components.ev_charge_points.api.goe import GoeClient
+    from simulators.goe import GoeSimulator
+
+
+async def test_v4_missing_key_is_learned_and_not_asked_again(
+    charger: GoeClient, goe_sim: GoeSimulator
+) -> None:
+    status = await charger.get_charger_status([KeyGroup.LIVE], extra_keys=["rfb", "lse"])
+    assert status.car_state is CarState.CHARGING
+    assert charger.unsupported_keys == {"rfb", "lse"}
+    await charger.get_charger_status([KeyGroup.LIVE], extra_keys=["rfb", "lse"])
+    assert "rfb" not in goe_sim.request_log[-1]
+    charger.forget_unsupported_keys()
+    await charger.get_charger_status([KeyGroup.LIVE], extra_keys=["rfb"])
+    assert "rfb" in goe_sim.request_log[-1]
+
+
+@pytest.mark.parametrize("goe_options", [SimulatorOptions(family="pro")])
+async def test_pro_400_keeps_the_update_and_drops_the_key(
+    goe_sim: GoeSimulator, session: aiohttp.ClientSession
+) -> None:
+    client = local_client(goe_sim, session, PRO_CHARGER)
+    status = await client.get_charger_status()
+    assert status.serial == PRO_CHARGER
+    assert status.car_state is CarState.IDLE
+    assert status.absolute_max_current == 32
+    assert status.cable_current is None
+    assert client.unsupported_keys == {"cbl"}
+    requests = goe_sim.requests
+    await client.get_charger_status()
+    assert goe_sim.requests == requests + 1  # no retry needed any more
+    assert "cbl" not in goe_sim.request_log[-1]
+
+
+@pytest.mark.parametrize(
+    "goe_options", [SimulatorOptions(family="pro", unfiltered_status_400=True)]
+)
+async def test_pro_603_full_status_with_400_still_detects(
+    goe_sim: GoeSimulator, session: aiohttp.ClientSession
+) -> None:
+    info = await local_client(goe_sim, session, PRO_CHARGER).detect()
+    assert info.serial == PRO_CHARGER
+    assert info.device_type == "go-eCharger_Phoenix"
+    assert "cbl" not in info.keys
+
+
+@pytest.mark.parametrize("goe_options", [SimulatorOptions(family="pro")])
+async def test_pro_refuses_fsp_with_a_clear_error(
+    goe_sim: GoeSimulator, session: aiohttp.ClientSession
+) -> None:
+    from custom_components.ev_charge_points.api.goe import GoeKeyRejectedError  # noqa: PLC0415
+
+    client = local_client(goe_sim, session, PRO_CHARGER)
+    with pytest.raises(GoeKeyRejectedError, match="use psm"):
+        await client.set_values({"fsp": True})
