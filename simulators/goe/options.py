@@ -20,6 +20,9 @@ class SimulatorOptions:
     family: Family = "v4"
     # PRO fw 60.3 also answers an unfiltered status with 400 (+ full body).
     unfiltered_status_400: bool = False
+    # False sends the filter 400 without a body: not in the doc (which says the body holds the
+    # supported keys), offered to exercise clients that must not rely on that body.
+    bad_request_body: bool = True
     filter_case_sensitive: bool = True
     # None picks the family's text: "This URI does not exist" (v4), "Nothing matches ..." (pro).
     api_disabled_text: str | None = None

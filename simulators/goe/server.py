@@ -320,8 +320,11 @@ class GoeSimulator:
                 if key.lower() in lowered
             }
         unknown = len(found) < len(set(keys))
-        status = 400 if unknown and self.options.family == "pro" else HTTP_OK
-        return _json(found, status, headers)
+        if unknown and self.options.family == "pro":
+            if not self.options.bad_request_body:
+                return web.Response(status=400, text="Bad Request")
+            return _json(found, 400, headers)
+        return _json(found, HTTP_OK, headers)
 
     # --- /api/set ------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.ev_charge_points.api.goe import CarState, KeyGroup
+from custom_components.ev_charge_points.api.goe import CarState, GoeKeyRejectedError, KeyGroup
 from simulators.goe import SimulatorOptions
 
 from .conftest import PRO_CHARGER, local_client
@@ -64,8 +64,20 @@ async def test_pro_603_full_status_with_400_still_detects(
 async def test_pro_refuses_fsp_with_a_clear_error(
     goe_sim: GoeSimulator, session: aiohttp.ClientSession
 ) -> None:
-    from custom_components.ev_charge_points.api.goe import GoeKeyRejectedError  # noqa: PLC0415
-
     client = local_client(goe_sim, session, PRO_CHARGER)
     with pytest.raises(GoeKeyRejectedError, match="use psm"):
         await client.set_values({"fsp": True})
+
+
+@pytest.mark.parametrize("goe_options", [SimulatorOptions(family="pro", bad_request_body=False)])
+async def test_pro_400_without_a_body_falls_back_to_one_full_read(
+    goe_sim: GoeSimulator, session: aiohttp.ClientSession
+) -> None:
+    client = local_client(goe_sim, session, PRO_CHARGER)
+    status = await client.get_charger_status()
+    assert status.serial == PRO_CHARGER
+    assert status.absolute_max_current == 32
+    assert client.unsupported_keys == {"cbl"}
+    assert goe_sim.request_log[-1] == "/api/status?filter="
+    await client.get_charger_status()
+    assert goe_sim.request_log[-1] != "/api/status?filter="
