@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from . import values
 from .device import SimDevice
+from .values import Check, boolean, ids_object, int_list, integer, number, one_of, wire
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -349,31 +349,31 @@ class SimCharger(SimDevice):
             data["cbl"] = self.spec.cable_current if self.car is not None else None
         return data
 
-    def checks(self) -> dict[str, values.Check]:
+    def checks(self) -> dict[str, Check]:
         """Writable charger keys (§4 R/W column) and their checks."""
         checks = {
             **self.common_checks(),
-            "amp": values.integer(MIN_CURRENT, lambda: self.ama),
-            "ama": values.integer(MIN_CURRENT, self.device_max),
-            "tcl": values.integer(MIN_CURRENT, lambda: self.ama, nullable=True),
-            "mca": values.integer(MIN_CURRENT, lambda: self.ama),
-            "frc": values.one_of(0, 1, 2),
-            "psm": values.one_of(0, 1, 2),
-            "lmo": values.one_of(3, 4, 5),
-            "fup": values.boolean,
-            "dwo": values.number(nullable=True, minimum=0),
-            "ust": values.one_of(0, 1, 2, 3),
-            "acs": values.one_of(0, 1, 2),
-            "trx": values.integer(0, 255, nullable=True),
-            "fst": values.number(),
-            "spl3": values.number(),
-            "awe": values.boolean,
-            "awp": values.number(),
-            "clp": values.int_list(5, MIN_CURRENT, self.device_max),
-            "ids": values.ids_object,
+            "amp": integer(MIN_CURRENT, lambda: self.ama),
+            "ama": integer(MIN_CURRENT, self.device_max),
+            "tcl": integer(MIN_CURRENT, lambda: self.ama, nullable=True),
+            "mca": integer(MIN_CURRENT, lambda: self.ama),
+            "frc": one_of(0, 1, 2),
+            "psm": one_of(0, 1, 2),
+            "lmo": one_of(3, 4, 5),
+            "fup": boolean,
+            "dwo": number(nullable=True, minimum=0),
+            "ust": one_of(0, 1, 2, 3),
+            "acs": one_of(0, 1, 2),
+            "trx": integer(0, 255, nullable=True),
+            "fst": number(),
+            "spl3": number(),
+            "awe": boolean,
+            "awp": number(),
+            "clp": int_list(5, MIN_CURRENT, self.device_max),
+            "ids": ids_object,
         }
         if self.options.family == "v4":
-            checks["fsp"] = values.boolean
+            checks["fsp"] = boolean
         return checks
 
     def write(self, key: str, value: Any) -> bool | str:
@@ -381,7 +381,7 @@ class SimCharger(SimDevice):
         if key == "fsp" and self.options.family == "pro":
             return (
                 "fsp: failed: this parameter is only showing the current state and readonly, "
-                f"to change the preference, use psm ({values.wire(value)})"
+                f"to change the preference, use psm ({wire(value)})"
             )
         return super().write(key, value)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import values
 from .device import SimDevice
+from .values import Check, bool_list, int_list, name_list
 
 if TYPE_CHECKING:
     from simulators.common.clock import SimClock
@@ -112,14 +112,14 @@ class SimController(SimDevice):
             "bri": 120,
         }
 
-    def checks(self) -> dict[str, values.Check]:
+    def checks(self) -> dict[str, Check]:
         """Writable controller keys."""
         count = len(self.spec.current_sensors)
         return {
             **self.common_checks(),
-            "ccn": values.name_list(CATEGORY_COUNT),
-            "ips": values.int_list(count, 0, 3),
-            "iim": values.bool_list(count),
+            "ccn": name_list(CATEGORY_COUNT),
+            "ips": int_list(count, 0, 3),
+            "iim": bool_list(count),
         }
 
     def apply_own(self, key: str, value: Any) -> None:

@@ -6,7 +6,7 @@ import secrets
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
-from . import values
+from .values import Check, anything, boolean, string, wire
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -84,18 +84,18 @@ class SimDevice(ABC):
 
     # --- writes --------------------------------------------------------------------------
 
-    def common_checks(self) -> dict[str, values.Check]:
+    def common_checks(self) -> dict[str, Check]:
         """Writable keys both kinds have."""
         return {
-            "fna": values.string,
-            "hai": values.boolean,
-            "cae": values.boolean,
-            "cak": values.anything,
-            "rst": values.anything,
+            "fna": string,
+            "hai": boolean,
+            "cae": boolean,
+            "cak": anything,
+            "rst": anything,
         }
 
     @abstractmethod
-    def checks(self) -> dict[str, values.Check]:
+    def checks(self) -> dict[str, Check]:
         """Every writable key and its check."""
 
     def write(self, key: str, value: Any) -> bool | str:
@@ -103,9 +103,9 @@ class SimDevice(ABC):
         checks = self.checks()
         if key not in checks:
             if key in self.supported_keys():
-                return f"{key}: tried to set api key without setter ({values.wire(value)})"
+                return f"{key}: tried to set api key without setter ({wire(value)})"
             # The text for a key the device does not have at all is (inferred).
-            return f"{key}: unknown api key ({values.wire(value)})"
+            return f"{key}: unknown api key ({wire(value)})"
         problem = checks[key](value)
         if problem is not None:
             return f"{key}: {problem}"
