@@ -26,6 +26,8 @@ the behaviour is a `SimulatorOptions` field:
   and the cached status is older than `age` (default 30 s), 403 after. Set: 202 when any key
   was accepted, 422 when none (body: the per-key map, inferred). `Last-Modified` on status.
 - `legacy_model_status=False`: True keeps modelStatus <= 24 (the `goe` package raises above).
+- `error_list="curated"`: `/control set_error {"name": "Overtemp"}` gives 13 (curated list) or,
+  with "firmware", 16 (the 59.4+ export); `{"code": N}` sets any number.
 - Not simulated: the WebSocket and MQTT surfaces, API v1, the Awattar price logic, RFID cards,
   the memory limit of the legacy array filter beyond about 10 entries.
 """

@@ -48,6 +48,8 @@ class SimulatorOptions:
     cloud_offline_after: float = 120.0
     # Keep modelStatus <= 24 (the `goe` package's enum raises on higher codes, §5 pitfall).
     legacy_model_status: bool = False
+    # Which `err` list the device follows when /control raises an error by name (§6).
+    error_list: Literal["curated", "firmware"] = "curated"
     realtime: bool = False
     control_channel: bool = True
 

@@ -23,6 +23,7 @@ from simulators.common.control import CONTROL_PATH, ControlChannel, JSONObject
 
 from .charger import SimCar, SimCharger
 from .controller import ControllerSpec, SimController
+from .errors import error_code
 from .options import TEXT_BUSY, SimulatorOptions
 
 if TYPE_CHECKING:
@@ -396,8 +397,14 @@ class GoeSimulator:
 
     async def _set_error(self, command: JSONObject) -> JSONObject:
         charger = self.charger(command.get("serial"))
-        charger.set_error(int(command.get("code", 1)))
-        return {"serial": charger.serial}
+        name = command.get("name")
+        code = (
+            error_code(str(name), self.options.error_list)
+            if name is not None
+            else int(command.get("code", 1))
+        )
+        charger.set_error(code)
+        return {"serial": charger.serial, "code": code}
 
     async def _go_offline(self, command: JSONObject) -> JSONObject:
         device = self._device(command)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
+from simulators.goe import SimulatorOptions
+
 from .helpers import control, get_json
 
 if TYPE_CHECKING:
@@ -69,3 +73,27 @@ async def test_category_power_can_be_changed(
     _, body, _ = await get_json(raw, f"{goe_sim.local_url('123456')}/api/status?filter=ccp,cpc")
     assert body["ccp"][2] == 7000
     assert body["cpc"][2][0] is not None
+
+
+@pytest.mark.parametrize(
+    ("goe_options", "code"),
+    [(SimulatorOptions(), 13), (SimulatorOptions(error_list="firmware"), 16)],
+)
+async def test_error_by_name_follows_the_chosen_err_list(
+    raw: aiohttp.ClientSession, goe_sim: GoeSimulator, local: str, code: int
+) -> None:
+    reply = await control(raw, goe_sim.control_url, action="set_error", name="Overtemp")
+    assert reply["code"] == code
+    await goe_sim.clock.advance(1)
+    _, body, _ = await get_json(raw, f"{local}/api/status?filter=err,car")
+    assert body == {"err": code, "car": 5}
+
+
+@pytest.mark.parametrize("goe_options", [SimulatorOptions(legacy_model_status=True)])
+async def test_legacy_model_status_stays_within_the_old_enum(
+    raw: aiohttp.ClientSession, goe_sim: GoeSimulator, local: str
+) -> None:
+    await control(raw, goe_sim.control_url, action="set_error", code=3)
+    await goe_sim.clock.advance(1)
+    _, body, _ = await get_json(raw, f"{local}/api/status?filter=modelStatus")
+    assert body["modelStatus"] <= 24
