@@ -27,6 +27,7 @@ from .errors import error_code
 from .options import TEXT_BUSY, SimulatorOptions
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Awaitable, Callable
     from types import TracebackType
 
@@ -60,12 +61,17 @@ class GoeSimulator:
         clock: SimClock | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        """Build the devices; nothing listens before `start()`."""
+        """Build the devices; nothing listens before `start()`.
+
+        With `ssl_context` the main port (cloud, /control) speaks TLS, like the real cloud.
+        """
         self.options = options or SimulatorOptions()
         self.clock = clock or SimClock()
         self.host = host
         self._port = port
+        self._ssl_context = ssl_context
         self.devices: dict[str, SimDevice] = {}
         for entry in scenario.devices:
             device: SimDevice
@@ -109,7 +115,7 @@ class GoeSimulator:
             self.control.add_route(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        main = web.TCPSite(self._runner, self.host, self._port)
+        main = web.TCPSite(self._runner, self.host, self._port, ssl_context=self._ssl_context)
         await main.start()
         self.port = _bound_port(main)
         for serial, device in self.devices.items():
@@ -152,12 +158,14 @@ class GoeSimulator:
     @property
     def url(self) -> str:
         """The main port: cloud (by Host header), /control, and the first device locally."""
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self._ssl_context else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     @property
     def control_url(self) -> str:
         """The /control websocket."""
-        return f"ws://{self.host}:{self.port}{CONTROL_PATH}"
+        scheme = "wss" if self._ssl_context else "ws"
+        return f"{scheme}://{self.host}:{self.port}{CONTROL_PATH}"
 
     def local_url(self, serial: str) -> str:
         """The device's own local API base URL."""
