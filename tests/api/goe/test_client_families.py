@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.ev_charge_points.api.goe import CarState, GoeKeyRejectedError, KeyGroup
+from custom_components.ev_charge_points.api.goe import (
+    CarState,
+    GoeKeyRejectedError,
+    KeyGroup,
+    keys_of,
+    needs_legacy_filter,
+)
 from simulators.goe import SimulatorOptions
 
 from .conftest import PRO_CHARGER, local_client
@@ -81,3 +87,28 @@ async def test_pro_400_without_a_body_falls_back_to_one_full_read(
     assert goe_sim.request_log[-1] == "/api/status?filter="
     await client.get_charger_status()
     assert goe_sim.request_log[-1] != "/api/status?filter="
+
+
+@pytest.mark.parametrize(
+    ("firmware", "legacy"),
+    [("051.3", True), ("050.1", True), ("051.4", False), ("055.7", False), ("60.4", False),
+     ("", False), (None, False), ("garbage", False)],
+)  # fmt: skip
+def test_needs_legacy_filter(firmware: str | None, legacy: bool) -> None:
+    assert needs_legacy_filter(firmware) is legacy
+
+
+async def test_legacy_array_filter_asks_in_slices_of_ten(
+    goe_sim: GoeSimulator, session: aiohttp.ClientSession
+) -> None:
+    client = local_client(goe_sim, session, "000001")
+    client.legacy_filter = True
+    status = await client.get_charger_status()
+    keys = len(
+        keys_of([KeyGroup.LIVE, KeyGroup.CONFIGURATION, KeyGroup.IDENTITY, KeyGroup.STATISTICS])
+    )
+    assert len(goe_sim.request_log) == -(-keys // 10)
+    assert all(line.startswith("/api/status?filter=%5B%22") for line in goe_sim.request_log)
+    assert status.serial == "000001"
+    assert status.car_state is CarState.CHARGING
+    assert status.lifetime_energy == 1_234_567

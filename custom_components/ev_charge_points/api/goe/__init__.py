@@ -1,6 +1,6 @@
 """Async client for go-e chargers and controllers, HTTP API v2, local or cloud (no HA imports)."""
 
-from .client import DEFAULT_TIMEOUT, GoeClient, keys_of
+from .client import DEFAULT_TIMEOUT, GoeClient, keys_of, needs_legacy_filter
 from .const import (
     CAR_CONNECTED_STATES,
     CHARGER_GROUPS,
@@ -97,4 +97,5 @@ __all__ = [
     "encode_value",
     "error_names",
     "keys_of",
+    "needs_legacy_filter",
 ]

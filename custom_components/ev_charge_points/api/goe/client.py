@@ -29,7 +29,7 @@ from .const import (
     LogicMode,
     PhaseSwitchMode,
 )
-from .encoding import encode_filter, encode_set_query
+from .encoding import encode_filter, encode_legacy_filter, encode_set_query
 from .exceptions import (
     GoeApiDisabledError,
     GoeAuthError,
@@ -64,6 +64,8 @@ HTTP_FORBIDDEN: Final = 403
 HTTP_NOT_FOUND: Final = 404
 HTTP_UNPROCESSABLE: Final = 422
 HTTP_SERVER_ERROR: Final = 500
+LEGACY_FILTER_LIMIT: Final = 10
+COMMA_FILTER_SINCE: Final = (51, 4)
 
 
 class _Reply:
@@ -94,6 +96,18 @@ def _parse_http_date(value: str | None) -> datetime | None:
         return None
 
 
+def needs_legacy_filter(firmware: str | None) -> bool:
+    """Whether firmware `fwv` predates the comma filter (051.4); unknown versions do not."""
+    if not firmware:
+        return False
+    major, _, minor = firmware.strip().partition(".")
+    try:
+        version = (int(major), int(minor.split("-")[0] or 0))
+    except ValueError:
+        return False
+    return version < COMMA_FILTER_SINCE
+
+
 def keys_of(groups: Iterable[KeyGroup]) -> list[str]:
     """The status keys of `groups`, each once, in order."""
     return list(dict.fromkeys(key for group in groups for key in GROUP_KEYS[group]))
@@ -109,9 +123,15 @@ class GoeClient:
         *,
         request_timeout: float = DEFAULT_TIMEOUT,
         ssl_context: ssl.SSLContext | None = None,
+        legacy_filter: bool = False,
     ) -> None:
-        """Use `session` (owned by the caller) to reach `endpoint`."""
+        """Use `session` (owned by the caller) to reach `endpoint`.
+
+        `legacy_filter` sends the JSON-array filter of firmware <= 051.3 (see
+        `needs_legacy_filter`); newer firmware takes the comma list.
+        """
         self.endpoint = endpoint
+        self.legacy_filter = legacy_filter
         self._session = session
         self._timeout = request_timeout
         self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
@@ -193,7 +213,22 @@ class GoeClient:
         wanted = [key for key in dict.fromkeys(keys) if key not in self._unsupported]
         if not wanted:
             return {}, None
-        reply = await self._get("/api/status", self._status_query(encode_filter(wanted)))
+        if not self.legacy_filter:
+            return await self._read_filtered(wanted, encode_filter(wanted))
+        # fw <= 051.3 only reads the JSON-array form and runs short of memory beyond about
+        # 10 entries, so ask in slices and merge.
+        merged: dict[str, Any] = {}
+        last_modified: datetime | None = None
+        for start in range(0, len(wanted), LEGACY_FILTER_LIMIT):
+            chunk = wanted[start : start + LEGACY_FILTER_LIMIT]
+            data, last_modified = await self._read_filtered(chunk, encode_legacy_filter(chunk))
+            merged.update(data)
+        return merged, last_modified
+
+    async def _read_filtered(
+        self, wanted: list[str], filter_value: str
+    ) -> tuple[dict[str, Any], datetime | None]:
+        reply = await self._get("/api/status", self._status_query(filter_value))
         data = reply.json_object()
         if reply.status == HTTP_BAD_REQUEST:
             # CORE/PRO: an unknown filter key gives 400; the body should still hold every

@@ -37,3 +37,8 @@ def encode_set_query(values: Mapping[str, JsonValue]) -> str:
 def encode_filter(keys: list[str]) -> str:
     """The comma form of `filter=` (firmware >= 051.4); commas stay literal."""
     return ",".join(quote(key, safe="") for key in keys)
+
+
+def encode_legacy_filter(keys: list[str]) -> str:
+    """The JSON-array form of `filter=` (firmware <= 051.3), URL-encoded."""
+    return quote(json.dumps(keys, separators=(",", ":")), safe="")
