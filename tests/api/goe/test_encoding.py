@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.ev_charge_points.api.goe import (
     GoeValueError,
+    JsonValue,
     encode_set_query,
     encode_value,
 )
@@ -31,7 +32,11 @@ def test_values_follow_the_doc_table(value: object, wire: str) -> None:
 
 
 def test_query_is_fully_url_encoded_and_round_trips() -> None:
-    values = {"ids": {"pGrid": -1500, "pPv": 4200}, "fna": 'A&B "x"', "amp": 10}
+    values: dict[str, JsonValue] = {
+        "ids": {"pGrid": -1500, "pPv": 4200},
+        "fna": 'A&B "x"',
+        "amp": 10,
+    }
     query = encode_set_query(values)
     assert query.startswith("ids=%7B%22pGrid%22%3A-1500%2C%22pPv%22%3A4200%7D&")
     assert " " not in query

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
+
+if TYPE_CHECKING:
+    from multidict import CIMultiDictProxy
+    from yarl import URL
 
 SCENARIO_CHARGER = "000001"
 SCENARIO_PRO_CHARGER = "000002"
@@ -49,8 +53,8 @@ def loopback_session() -> aiohttp.ClientSession:
 
 
 async def get_json(
-    session: aiohttp.ClientSession, url: str, **kwargs: Any
-) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
+    session: aiohttp.ClientSession, url: str | URL, **kwargs: Any
+) -> tuple[int, Any, CIMultiDictProxy[str]]:
     """GET and decode the body as JSON when possible (else the text)."""
     async with session.get(url, **kwargs) as resp:
         text = await resp.text()

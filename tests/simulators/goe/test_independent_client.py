@@ -71,7 +71,7 @@ async def test_standalone_simulator_prints_its_urls_and_serves(socket_enabled: N
     )
     assert process.stdout is not None
     try:
-        lines = []
+        lines: list[str] = []
         while not lines or "Press Ctrl-C" not in lines[-1]:
             line = await asyncio.wait_for(process.stdout.readline(), 20)
             assert line, lines
