@@ -24,7 +24,8 @@ the behaviour is a `SimulatorOptions` field:
   `token=`; a wrong or missing token gets `cloud_auth_status=401` (401 or 403, unknown).
   `cae` false gives 403. An offline device: 404 while seen within `cloud_offline_after=120` s
   and the cached status is older than `age` (default 30 s), 403 after. Set: 202 when any key
-  was accepted, 422 when none (body: the per-key map, inferred). `Last-Modified` on status.
+  was accepted, 422 when none; the body is the per-key map (inferred;
+  `cloud_set_body_map=False` sends none). `Last-Modified` on status.
 - `legacy_model_status=False`: True keeps modelStatus <= 24 (the `goe` package raises above).
 - `error_list="curated"`: `/control set_error {"name": "Overtemp"}` gives 13 (curated list) or,
   with "firmware", 16 (the 59.4+ export); `{"code": N}` sets any number.

@@ -46,6 +46,8 @@ class SimulatorOptions:
     # An offline device: cloud 404 while the cached data is older than `age` but the device was
     # seen within this many seconds, 403 after (inferred split of the two codes).
     cloud_offline_after: float = 120.0
+    # The body of a cloud set (202/422) is (inferred): the per-key map, or nothing.
+    cloud_set_body_map: bool = True
     # Keep modelStatus <= 24 (the `goe` package's enum raises on higher codes, §5 pitfall).
     legacy_model_status: bool = False
     # Which `err` list the device follows when /control raises an error by name (§6).

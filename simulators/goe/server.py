@@ -357,6 +357,8 @@ class GoeSimulator:
         rejected = any(result is not True for result in results.values())
         if cloud:
             status = 202 if accepted else 422
+            if not self.options.cloud_set_body_map:
+                return web.Response(status=status)
         elif not rejected or (accepted and self.options.partial_set_status == HTTP_OK):
             status = HTTP_OK
         else:

@@ -111,3 +111,14 @@ async def test_controller_on_either_host(
     status = await client.get_controller_status()
     assert status.serial == CONTROLLER
     assert (await client.detect()).kind is DeviceKind.CONTROLLER
+
+
+@pytest.mark.parametrize("goe_options", [SimulatorOptions(cloud_set_body_map=False)])
+async def test_cloud_set_without_a_body(
+    goe_sim: GoeSimulator, session: aiohttp.ClientSession
+) -> None:
+    client = cloud_client(goe_sim, session)
+    assert await client.set_values({"amp": 11}) == {"amp"}
+    assert goe_sim.charger().amp == 11
+    with pytest.raises(GoeKeyRejectedError):
+        await client.set_values({"alw": True})

@@ -272,8 +272,9 @@ class GoeClient:
         reply = await self._get("/api/set", encode_set_query(values))
         results = reply.json_object()
         cloud = self.endpoint.is_cloud
-        if cloud and reply.status == HTTP_ACCEPTED and results is None:
-            # The cloud's 202 body is (inferred); 202 itself means "forwarded".
+        if cloud and reply.status == HTTP_ACCEPTED and not (results or {}).keys() & values.keys():
+            # The cloud's 202 body is (inferred); unless it is a per-key map, 202 itself
+            # means "forwarded" (with no promise the device applied it).
             return frozenset(values)
         if reply.status not in (HTTP_OK, HTTP_ACCEPTED, HTTP_SERVER_ERROR, HTTP_UNPROCESSABLE):
             self._raise_for_error(reply)
