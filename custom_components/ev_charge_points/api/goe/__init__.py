@@ -1,4 +1,15 @@
-"""Async client for go-e chargers and controllers, HTTP API v2, local or cloud (no HA imports)."""
+"""Async client for go-e chargers and controllers, HTTP API v2, local or cloud (no HA imports).
+
+    client = GoeClient(LocalEndpoint("192.168.1.20"), session)           # or
+    client = GoeClient(CloudEndpoint(serial, api_key, kind=DeviceKind.CHARGER), session)
+    info = await client.detect()                        # kind, serial, name, firmware (config flow)
+    status = await client.get_charger_status([KeyGroup.LIVE])   # one filtered request
+    await client.set_current_limit(10)                  # raises GoeKeyRejectedError if refused
+
+Catch `GoeError`; `GoeConnectionError` (incl. `GoeTimeoutError`) and `GoeDeviceOfflineError` mean
+"try later", `GoeAuthError` means reauth, `GoeApiDisabledError` means "switch on HTTP API v2".
+A cloud 403 is `GoeCloudForbiddenError`, both an auth and an offline error (the docs blur them).
+"""
 
 from .client import DEFAULT_TIMEOUT, GoeClient, keys_of, needs_legacy_filter
 from .const import (
