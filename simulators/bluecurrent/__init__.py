@@ -66,10 +66,13 @@ Other choices where the doc is silent (not options):
 
 from simulators.common.clock import SimClock
 
+from .commandlog import ReceivedCommand
 from .faults import Faults
+from .options import SimulatorOptions
 from .physics import SimChargePoint, SimGrid
 from .scenario import ChargePointSpec, Scenario
-from .server import BlueCurrentSimulator, OverrideSchedule, ReceivedCommand, SimulatorOptions
+from .schedules import OverrideSchedule
+from .server import BlueCurrentSimulator
 
 __all__ = [
     "BlueCurrentSimulator",

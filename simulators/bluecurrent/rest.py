@@ -37,9 +37,12 @@ from .zone import AMSTERDAM
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
+    from simulators.common.clock import SimClock
+
+    from .commandlog import ReceivedCommand
+    from .options import SimulatorOptions
     from .physics import SimChargePoint, SimGrid
     from .scenario import AccountSpec, ChargePointSpec
-    from .server import BlueCurrentSimulator
 
 type JSONObject = dict[str, Any]
 
@@ -147,13 +150,23 @@ class SimRestApi:
 
     def __init__(
         self,
-        sim: BlueCurrentSimulator,
         *,
+        clock: SimClock,
+        seed: int,
+        options: SimulatorOptions,
         accounts: Callable[[], Iterable[AccountView]],
         status_data: Callable[[SimChargePoint], JSONObject],
+        received: Callable[[], Iterable[ReceivedCommand]],
     ) -> None:
-        """Seed the ledger from the scenario (history days and last sessions)."""
-        self._sim = sim
+        """Seed the ledger from the scenario (history days and last sessions).
+
+        `received` gives the websocket commands so far (an app login opens REST when
+        `rest_accepts_api_token` is off).
+        """
+        self._clock = clock
+        self._seed_value = seed
+        self._options = options
+        self._received = received
         self._accounts = accounts
         self._status_data = status_data
         self._ids = itertools.count(70_000_001)
@@ -253,16 +266,14 @@ class SimRestApi:
         return transaction
 
     def _seed(self) -> None:
-        now = self._sim.clock.now()
+        now = self._clock.now()
         seeded: list[tuple[datetime, AccountView, SimChargePoint, datetime, float, str]] = []
         for account in self._accounts():
             for spec in account.spec.charge_points:
                 point = account.points.get(spec.evse_id)
                 if point is None:
                     continue
-                for start, stop, kwh, card in _history(
-                    account.spec, spec, now, self._sim.scenario.seed
-                ):
+                for start, stop, kwh, card in _history(account.spec, spec, now, self._seed_value):
                     seeded.append((stop, account, point, start, kwh, card))
                 if spec.last_session is not None:
                     last = spec.last_session
@@ -293,9 +304,7 @@ class SimRestApi:
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def run(request: web.Request) -> web.StreamResponse:
             self.requests.append(
-                RestRequest(
-                    request.method, request.path, dict(request.query), self._sim.clock.now()
-                )
+                RestRequest(request.method, request.path, dict(request.query), self._clock.now())
             )
             if self._failures:
                 status = self._failures.pop(0)
@@ -318,7 +327,7 @@ class SimRestApi:
         )
         if account is None:
             raise _HTTPError(401, "Invalid token.")
-        if not self._sim.options.rest_accepts_api_token and not self._logged_in(account):
+        if not self._options.rest_accepts_api_token and not self._logged_in(account):
             raise _HTTPError(401, "Invalid token.")
         return account
 
@@ -329,7 +338,7 @@ class SimRestApi:
             and isinstance(rc.payload.get("username"), str)
             and rc.payload["username"].lower() in names
             and bool(rc.payload.get("password"))
-            for rc in self._sim.received
+            for rc in self._received()
         )
 
     def _own_point(self, account: AccountView, evse_id: object) -> SimChargePoint:
@@ -404,7 +413,7 @@ class SimRestApi:
             if t.customer_id == account.spec.customer_id and t.evse_id in evse_ids
         ]
         items.sort(key=lambda t: (t.ended_at, t.transaction_id), reverse=order == "DESC")
-        size = self._sim.options.rest_page_size
+        size = self._options.rest_page_size
         total_pages = max(1, math.ceil(len(items) / size))
         chunk = items[(page - 1) * size : page * size]
         return {

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 START = datetime(2026, 3, 10, 12, 0, 0, tzinfo=UTC)
-SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
+SCENARIO = Path(__file__).parents[3] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
 REST_TIME = re.compile(r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$")
 TRANSACTION_KEYS = {
     "transaction_id",

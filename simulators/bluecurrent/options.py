@@ -1,0 +1,50 @@
+"""The behaviour switches of the simulator, mostly for what the protocol leaves open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .protocol import ERROR_NOT_AUTHORIZED
+
+
+@dataclass(slots=True)
+class SimulatorOptions:
+    """Behaviour switches, mostly for what the protocol reference marks (unknown)/(inferred).
+
+    The defaults and the reasons for them are described in the package docstring
+    (simulators/bluecurrent/__init__.py).
+    """
+
+    request_limit: int | None = None
+    smart_charging_replies: Literal["status", "none"] = "status"
+    pnc_card_key: Literal["plug_and_charge_card", "plug_and_charge_charge_card", "both"] = "both"
+    stale_start_datetime: bool = False
+    reject_second_connection: bool = False
+    result_delay: float = 0.05
+    grid_push_interval: float = 30.0
+    status_push_interval: float = 10.0
+    realtime: bool = False
+    foreign_evse_error: tuple[int, str] = ERROR_NOT_AUTHORIZED
+    pushes_require_charge_points: bool = True
+    push_settings_on_change: bool = False
+    pnc_card_received_ack: bool = False
+    clear_reply_schedule_id: bool = True
+    invalid_token_error: str = ""
+    already_connected_status: int = 403
+    control_channel: bool = True
+    rest_accepts_api_token: bool = True
+    rest_page_size: int = 25
+    # GET_SESSIONS / GET_STATUS: the app client calls them "does not work" (§2.1) and their
+    # replies are (unknown). False: they are unknown commands (ERROR 0); True: SESSIONS with an
+    # empty list and STATUS with the CH_STATUS data.
+    answer_legacy_app_requests: bool = False
+
+    def __post_init__(self) -> None:
+        """Reject values the server cannot honour."""
+        if self.smart_charging_replies not in ("status", "none"):
+            raise ValueError("smart_charging_replies must be 'status' or 'none'")
+        if self.pnc_card_key not in ("plug_and_charge_card", "plug_and_charge_charge_card", "both"):
+            raise ValueError("bad pnc_card_key")
+        if self.status_push_interval <= 0 or self.grid_push_interval <= 0:
+            raise ValueError("push intervals must be positive")
