@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .protocol import ERROR_NOT_AUTHORIZED
+from .scenario import NO_CARD
 
 
 @dataclass(slots=True)
@@ -39,6 +40,21 @@ class SimulatorOptions:
     # replies are (unknown). False: they are unknown commands (ERROR 0); True: SESSIONS with an
     # empty list and STATUS with the CH_STATUS data.
     answer_legacy_app_requests: bool = False
+    # VALIDATE_PASSWORD: "sjcl_envelope" accepts a password that is a well-formed SJCL JSON
+    # envelope (§1.4; it is not decrypted), "non_empty" any non-empty string.
+    password_check: Literal["sjcl_envelope", "non_empty"] = "sjcl_envelope"  # noqa: S105 - a mode
+    # The uid the plug & charge card reads back as when none is set: the doc's pseudo-card
+    # "BCU-APP" (§3.4), or "BCU_HOME_USE", the sentinel pybluecurrent 0.4.1 maps to None.
+    pnc_no_card_uid: str = NO_CARD
+    # CH_SETTINGS with delayed_charging / price_based_charging / capacity_tariff (as pybluecurrent
+    # 0.4.1 reads them) or only the keys of §3.4 (the doc's, default).
+    settings_include_profiles: bool = False
+    # The bce API (`/app/bce_api/api/v1`): pybluecurrent 0.4.1 sends the bare session token as
+    # Authorization, the bc API wants "Token <token>"; which ones the bce API takes is (unknown).
+    bce_auth: Literal["bare", "prefixed", "both"] = "both"
+    # Seconds (wall time) from a bce set_status POST to its STATUS_SET_(IN)OPERATIVE push; None:
+    # result_delay. The real backend answers "just after 30 s" (pybluecurrent 0.4.1).
+    app_action_status_delay: float | None = None
 
     def __post_init__(self) -> None:
         """Reject values the server cannot honour."""
@@ -48,3 +64,7 @@ class SimulatorOptions:
             raise ValueError("bad pnc_card_key")
         if self.status_push_interval <= 0 or self.grid_push_interval <= 0:
             raise ValueError("push intervals must be positive")
+        if self.password_check not in ("sjcl_envelope", "non_empty"):
+            raise ValueError("password_check must be 'sjcl_envelope' or 'non_empty'")
+        if self.bce_auth not in ("bare", "prefixed", "both"):
+            raise ValueError("bce_auth must be 'bare', 'prefixed' or 'both'")

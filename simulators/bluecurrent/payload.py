@@ -5,6 +5,9 @@ The dispatcher answers a PayloadError with ERROR 9 "Unknown error" (the doc is s
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import TYPE_CHECKING, Any
 
 from .physics import parse_hhmm
@@ -97,3 +100,32 @@ def price_settings_changes(payload: JSONObject) -> dict[str, Any]:
                 raise PayloadError(key)
             changes[key] = int(number)
     return changes
+
+
+SJCL_KEYS = frozenset({"iv", "v", "iter", "ks", "ts", "mode", "adata", "cipher", "salt", "ct"})
+
+
+def is_sjcl_envelope(text: str) -> bool:
+    """Whether `text` is a well-formed SJCL AES-CCM JSON envelope (§1.4); it is not decrypted."""
+    try:
+        envelope = json.loads(text)
+    except ValueError:
+        return False
+    return (
+        isinstance(envelope, dict)
+        and set(envelope) >= SJCL_KEYS
+        and envelope["cipher"] == "aes"
+        and envelope["mode"] == "ccm"
+        and all(isinstance(envelope[k], int) for k in ("v", "iter", "ks", "ts"))
+        and all(_is_base64(envelope[k]) for k in ("iv", "salt", "ct"))
+    )
+
+
+def _is_base64(value: object) -> bool:
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    return True

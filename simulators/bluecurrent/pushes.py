@@ -111,7 +111,7 @@ class Pushes:
 
     async def push_settings(self, account: SimAccount, point: SimChargePoint) -> None:
         """Push CH_SETTINGS now."""
-        obj = settings_object(account, point, self._options.pnc_card_key)
+        obj = settings_object(account, point, self._options)
         for conn in self.subscribers(account, point.evse_id):
             await self._transport.send(conn, obj)
 

@@ -7,17 +7,16 @@ are sent as ints, as the real server does.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .physics import format_timestamp, wire_number
 from .scenario import NO_CARD
 
 if TYPE_CHECKING:
     from .accounts import SimAccount
+    from .options import SimulatorOptions
     from .physics import SimChargePoint, SimGrid
     from .protocol import JSONObject
-
-type PncCardKey = Literal["plug_and_charge_card", "plug_and_charge_charge_card", "both"]
 
 
 def card_ref(account: SimAccount, uid: str) -> JSONObject:
@@ -34,11 +33,53 @@ def card_ref(account: SimAccount, uid: str) -> JSONObject:
     }
 
 
-def pnc_card_fields(account: SimAccount, point: SimChargePoint, key: PncCardKey) -> JSONObject:
-    """The plug & charge card under the key(s) `key` names (the key is unknown, §3.4)."""
-    ref = card_ref(account, point.plug_and_charge_card)
+def pnc_card_fields(
+    account: SimAccount, point: SimChargePoint, options: SimulatorOptions
+) -> JSONObject:
+    """The plug & charge card under the key(s) `pnc_card_key` names (the key is unknown, §3.4).
+
+    Without a card it reads back as the pseudo-card `pnc_no_card_uid`.
+    """
+    uid = point.plug_and_charge_card
+    ref = card_ref(account, options.pnc_no_card_uid if uid == NO_CARD else uid)
+    key = options.pnc_card_key
     keys = ("plug_and_charge_card", "plug_and_charge_charge_card") if key == "both" else (key,)
     return {k: dict(ref) for k in keys}
+
+
+def profile_fields(point: SimChargePoint) -> JSONObject:
+    """Delayed / price-based charging and the capacity tariff as pybluecurrent 0.4.1 reads them.
+
+    A disabled profile is only `{value, permission}`; an enabled one adds its settings under
+    the server's read keys (`selected_days`, `expected_leave_time`, `capacitytariffmaxkwh`).
+    """
+    delayed: JSONObject = {"value": point.delayed_charging, "permission": "write"}
+    if point.delayed_charging:
+        schedule = point.delayed_schedule
+        delayed |= {
+            "start_time": schedule.start.strftime("%H:%M"),
+            "end_time": schedule.end.strftime("%H:%M"),
+            "selected_days": sorted(schedule.days),
+        }
+    # no permission here: the doc's CHARGE_POINTS entry (§3.2) has none for this profile
+    price: JSONObject = {"value": point.price_based_charging}
+    if point.price_based_charging:
+        settings = point.price_settings
+        price |= {
+            "expected_leave_time": settings.expected_departure_time,
+            "expected_kwh": wire_number(settings.expected_kwh, 2),
+            "minimum_kwh": wire_number(settings.minimum_kwh, 2),
+        }
+    max_kwh = point.capacity_tariff_max_kwh
+    return {
+        "delayed_charging": delayed,
+        "price_based_charging": price,
+        "capacity_tariff": {
+            "value": point.capacity_tariff,
+            "permission": "write",
+            "capacitytariffmaxkwh": None if max_kwh is None else wire_number(max_kwh, 2),
+        },
+    }
 
 
 def account_object(account: SimAccount) -> JSONObject:
@@ -71,7 +112,9 @@ def charge_cards_object(account: SimAccount, limit: object) -> JSONObject:
     }
 
 
-def charge_point_entry(account: SimAccount, point: SimChargePoint, key: PncCardKey) -> JSONObject:
+def charge_point_entry(
+    account: SimAccount, point: SimChargePoint, options: SimulatorOptions
+) -> JSONObject:
     """One item of CHARGE_POINTS `data` (§3.4)."""
     tariff = point.tariff
     entry: JSONObject = {
@@ -86,11 +129,10 @@ def charge_point_entry(account: SimAccount, point: SimChargePoint, key: PncCardK
         "plug_and_charge_notification": point.plug_and_charge_notification,
         "smart_charging": point.smart_charging,
         "smart_charging_dynamic": point.smart_charging_dynamic,
-        "delayed_charging": {"value": point.delayed_charging, "permission": "write"},
-        "price_based_charging": {"value": point.price_based_charging},
+        **profile_fields(point),
         "default_card": card_ref(account, point.default_card),
         "preferred_card": card_ref(account, point.preferred_card),
-        **pnc_card_fields(account, point, key),
+        **pnc_card_fields(account, point, options),
         "tariff": {
             "tariff_id": tariff.tariff_id,
             "price_ex_vat": tariff.price_ex_vat,
@@ -103,6 +145,7 @@ def charge_point_entry(account: SimAccount, point: SimChargePoint, key: PncCardK
         },
         "led_interaction": {"value": point.led_interaction, "permission": "read"},
         "publish_location": {"value": point.publish_location, "permission": "write"},
+        "socket_ids": list(point.socket_ids),
     }
     if point.location is not None:
         entry["location"] = dict(point.location)
@@ -139,7 +182,9 @@ def status_object(point: SimChargePoint, *, push: bool) -> JSONObject:
     }
 
 
-def settings_object(account: SimAccount, point: SimChargePoint, key: PncCardKey) -> JSONObject:
+def settings_object(
+    account: SimAccount, point: SimChargePoint, options: SimulatorOptions
+) -> JSONObject:
     """CH_SETTINGS (§3.5)."""
     return {
         "object": "CH_SETTINGS",
@@ -155,11 +200,41 @@ def settings_object(account: SimAccount, point: SimChargePoint, key: PncCardKey)
             "plug_and_charge_notification": point.plug_and_charge_notification,
             "default_card": card_ref(account, point.default_card),
             "preferred_card": card_ref(account, point.preferred_card),
-            **pnc_card_fields(account, point, key),
+            **pnc_card_fields(account, point, options),
+            **(profile_fields(point) if options.settings_include_profiles else {}),
             "led_intensity": {"value": point.led_intensity, "permission": "none"},
             "led_interaction": {"value": point.led_interaction, "permission": "none"},
         },
     }
+
+
+def socket_statuses(point: SimChargePoint) -> list[JSONObject]:
+    """The per-socket status items of REST v2.1 `chargepointstatus` (pybluecurrent 0.4.1).
+
+    The first socket carries the charge point's state (car, session, currents); every other
+    socket reports an idle connector: available, or unavailable once set inoperative.
+    """
+    data = status_object(point, push=False)["data"]
+    first, *others = point.socket_ids
+    items = [data | {"socket_id": first, "boosting": point.boosting}]
+    for socket_id in others:
+        idle = dict.fromkeys(("actual_p1", "actual_p2", "actual_p3", "actual_kwh", "total_cost"), 0)
+        activity = "unavailable" if socket_id in point.inoperative_sockets else "available"
+        if not point.online:
+            activity = "offline"
+        items.append(
+            data
+            | idle
+            | {
+                "activity": activity,
+                "vehicle_status": "A",
+                "start_datetime": "",
+                "stop_datetime": "",
+                "socket_id": socket_id,
+                "boosting": False,
+            }
+        )
+    return items
 
 
 def grid_status_object(account: SimAccount, grid: SimGrid) -> JSONObject:

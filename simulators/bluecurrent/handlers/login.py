@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulators.bluecurrent.payload import is_sjcl_envelope
+
 if TYPE_CHECKING:
     from simulators.bluecurrent.protocol import JSONObject
     from simulators.bluecurrent.transport import Connection
@@ -37,12 +39,15 @@ async def validate_api_token(ctx: ServerContext, conn: Connection, payload: JSON
 
 async def validate_password(ctx: ServerContext, conn: Connection, payload: JSONObject) -> None:
     """STATUS_PASSWORD: accepted with a token for a known login, else not accepted."""
-    # the SJCL blob is not decrypted: any non-empty password of a known login is accepted
+    # the SJCL envelope is not decrypted: any well-formed one (or, with password_check
+    # "non_empty", any non-empty string) of a known login is accepted
     username = payload.get("username")
     password = payload.get("password")
     account = None
     if isinstance(username, str) and isinstance(password, str) and password:
-        account = ctx.accounts.for_login(username)
+        check = ctx.options.password_check
+        well_formed = check == "non_empty" or is_sjcl_envelope(password)
+        account = ctx.accounts.for_login(username) if well_formed else None
     if account is None:
         await ctx.transport.reply(conn, {"object": "STATUS_PASSWORD", "accepted": False})
         return

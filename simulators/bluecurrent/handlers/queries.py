@@ -51,8 +51,7 @@ async def get_charge_points(
 ) -> None:
     """CHARGE_POINTS; the socket now knows these evse ids (pushes about them may start)."""
     del payload
-    key = ctx.options.pnc_card_key
-    data = [charge_point_entry(account, p, key) for p in account.points.values()]
+    data = [charge_point_entry(account, p, ctx.options) for p in account.points.values()]
     await ctx.transport.reply(conn, {"object": "CHARGE_POINTS", "data": data})
     conn.known_evses.update(account.points)
 
@@ -78,7 +77,7 @@ async def get_ch_settings(
 ) -> None:
     """CH_SETTINGS of one charge point."""
     del payload
-    await ctx.transport.reply(conn, settings_object(account, point, ctx.options.pnc_card_key))
+    await ctx.transport.reply(conn, settings_object(account, point, ctx.options))
 
 
 async def get_grid_status(

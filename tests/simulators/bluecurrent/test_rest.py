@@ -13,7 +13,7 @@ import pytest
 
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
-from .helpers import OTHER_TOKEN, open_live, validate
+from .helpers import OTHER_TOKEN, SJCL_PASSWORD, open_live, validate
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -241,7 +241,11 @@ async def test_app_login_only(
     assert (await _get(http, url, token))[0] == 401
     async with http.ws_connect(simulator.app_url) as ws:
         await ws.send_json(
-            {"command": "VALIDATE_PASSWORD", "username": "owner@example.com", "password": "{}"}
+            {
+                "command": "VALIDATE_PASSWORD",
+                "username": "owner@example.com",
+                "password": SJCL_PASSWORD,
+            }
         )
         reply = await ws.receive_json(timeout=2)
     assert reply["accepted"] is True
