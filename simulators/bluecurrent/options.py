@@ -46,6 +46,12 @@ class SimulatorOptions:
     # The uid the plug & charge card reads back as when none is set: the doc's pseudo-card
     # "BCU-APP" (§3.4), or "BCU_HOME_USE", the sentinel pybluecurrent 0.4.1 maps to None.
     pnc_no_card_uid: str = NO_CARD
+    # gettransactions start_date/end_date (pybluecurrent 0.4.1): which day of a transaction
+    # they bound is (unknown); "stopped" (the sort field, stoppedtimestamp) or "started".
+    rest_date_filter: Literal["stopped", "started"] = "stopped"
+    # gettransactions: pybluecurrent 0.4.1's model adds socket_id and reimbursement_tariff_ex_vat
+    # to each item and total_transactions to the page; §7 shows none of them (default off).
+    rest_transaction_extras: bool = False
     # CH_SETTINGS with delayed_charging / price_based_charging / capacity_tariff (as pybluecurrent
     # 0.4.1 reads them) or only the keys of §3.4 (the doc's, default).
     settings_include_profiles: bool = False

@@ -12,6 +12,10 @@ type JSONObject = dict[str, Any]
 HA_PATH = "/haserver"
 APP_PATH = "/appserver/2.0"
 REST_PREFIX = "/app/bc_api/api/v2.0"
+# pybluecurrent 0.4.1: the per-socket status is served at v2.1, the charge point actions
+# (set_status, unlock_connector) on the separate bce API
+REST_STATUS_V21_PREFIX = "/app/bc_api/api/v2.1"
+BCE_PREFIX = "/app/bce_api/api/v1"
 REJECT_HEADER = "x-websocket-reject-reason"
 LIMIT_REASON = "Request limit reached"
 ALREADY_CONNECTED_REASON = "Already connected"

@@ -25,17 +25,19 @@ import itertools
 import json
 import math
 import random
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
 from .scenario import NO_CARD
+from .wire import socket_statuses
 from .zone import AMSTERDAM
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Awaitable, Callable, Iterable, Mapping
 
     from simulators.common.clock import SimClock
 
@@ -102,10 +104,11 @@ class SimTransaction:
     total_costs_ex_vat: float
     vat: float
     currency: str
+    socket_id: int = 1
 
-    def to_wire(self) -> JSONObject:
-        """The transaction item of §7."""
-        return {
+    def to_wire(self, *, extras: bool = False) -> JSONObject:
+        """The transaction item of §7 (`extras`: with pybluecurrent 0.4.1's two more keys)."""
+        item: JSONObject = {
             "transaction_id": self.transaction_id,
             "chargepoint_id": self.evse_id,
             "chargepoint_type": self.chargepoint_type,
@@ -120,6 +123,10 @@ class SimTransaction:
             "vat": self.vat,
             "currency": self.currency,
         }
+        if extras:
+            # no reimbursement model in the simulator: home charging is not reimbursed
+            item |= {"socket_id": self.socket_id, "reimbursement_tariff_ex_vat": 0.0}
+        return item
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +137,18 @@ class RestRequest:
     path: str
     query: dict[str, str]
     at: datetime
+    headers: dict[str, str] = field(default_factory=dict)
 
 
-class _HTTPError(Exception):
-    def __init__(self, status: int, detail: str) -> None:
+class HTTPAnswerError(Exception):
+    """An HTTP error answer: `body` as JSON (default `{"detail": detail}`)."""
+
+    def __init__(self, status: int, detail: str, body: JSONObject | None = None) -> None:
+        """Answer with `status`."""
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.body = body if body is not None else {"detail": detail}
 
 
 @dataclass(slots=True)
@@ -260,6 +272,7 @@ class SimRestApi:
             total_costs_ex_vat=round(tariff.start_price_ex_vat + kwh * tariff.price_ex_vat, 2),
             vat=tariff.vat_percentage,
             currency=tariff.currency,
+            socket_id=point.socket_ids[0],
         )
         self._recorded.add((point.evse_id, started_at))
         self._ledger.append(transaction)
@@ -292,43 +305,70 @@ class SimRestApi:
 
     # ----- HTTP --------------------------------------------------------------------------------
 
-    def add_routes(self, app: web.Application, prefix: str) -> None:
-        """Serve the §7 paths under `prefix`."""
-        app.router.add_get(f"{prefix}/chargepointstatus", self._wrap(self._charge_point_status))
-        app.router.add_get(f"{prefix}/getcontracts", self._wrap(self._contracts))
-        app.router.add_get(f"{prefix}/getgrids", self._wrap(self._grids))
-        app.router.add_post(f"{prefix}/gettransactions", self._wrap(self._transactions))
+    def add_routes(self, app: web.Application, prefix: str, status_v21_prefix: str) -> None:
+        """Serve the §7 paths under `prefix`, and pybluecurrent's v2.1 status."""
+        app.router.add_get(f"{prefix}/chargepointstatus", self.route(self._charge_point_status))
+        app.router.add_get(f"{prefix}/getcontracts", self.route(self._contracts))
+        app.router.add_get(f"{prefix}/getgrids", self.route(self._grids))
+        app.router.add_post(f"{prefix}/gettransactions", self.route(self._transactions))
+        app.router.add_get(f"{prefix}/gethomeautomationkey", self.route(self._api_key))
+        app.router.add_post(f"{prefix}/generatehomeautomationkey", self.route(self._new_api_key))
+        app.router.add_get(
+            f"{status_v21_prefix}/chargepointstatus", self.route(self._socket_statuses)
+        )
 
-    def _wrap(
-        self, handler: Callable[[web.Request, AccountView], Awaitable[JSONObject]]
+    def route(
+        self,
+        handler: Callable[[web.Request, AccountView], Awaitable[JSONObject]],
+        *,
+        bare_token: bool = False,
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """An aiohttp handler: log, apply `fail_next`, authenticate, answer JSON.
+
+        `bare_token`: the bce API's Authorization (see `SimulatorOptions.bce_auth`).
+        """
+
         async def run(request: web.Request) -> web.StreamResponse:
             self.requests.append(
-                RestRequest(request.method, request.path, dict(request.query), self._clock.now())
+                RestRequest(
+                    request.method,
+                    request.path,
+                    dict(request.query),
+                    self._clock.now(),
+                    {k: v for k, v in request.headers.items() if k.lower() != "authorization"},
+                )
             )
             if self._failures:
                 status = self._failures.pop(0)
                 return web.json_response({"detail": "simulated failure"}, status=status)
             try:
-                account = self._authenticate(request)
+                account = self.authenticate(request, bare_token=bare_token)
                 body = await handler(request, account)
-            except _HTTPError as err:
-                return web.json_response({"detail": err.detail}, status=err.status)
+            except HTTPAnswerError as err:
+                return web.json_response(err.body, status=err.status)
             return web.json_response(body)
 
         return run
 
-    def _authenticate(self, request: web.Request) -> AccountView:
+    def authenticate(self, request: web.Request, *, bare_token: bool = False) -> AccountView:
+        """The account of the request's auth token, or HTTP 401."""
         header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Token ") if header.startswith("Token ") else ""
+        prefixed = header.startswith("Token ")
+        accepted = self._options.bce_auth if bare_token else "prefixed"
+        if prefixed and accepted in ("prefixed", "both"):
+            token = header.removeprefix("Token ")
+        elif not prefixed and accepted in ("bare", "both"):
+            token = header
+        else:
+            token = ""
         account = next(
             (a for a in self._accounts() if token and a.auth_token == token and not a.revoked),
             None,
         )
         if account is None:
-            raise _HTTPError(401, "Invalid token.")
+            raise HTTPAnswerError(401, "Invalid token.")
         if not self._options.rest_accepts_api_token and not self._logged_in(account):
-            raise _HTTPError(401, "Invalid token.")
+            raise HTTPAnswerError(401, "Invalid token.")
         return account
 
     def _logged_in(self, account: AccountView) -> bool:
@@ -341,17 +381,32 @@ class SimRestApi:
             for rc in self._received()
         )
 
-    def _own_point(self, account: AccountView, evse_id: object) -> SimChargePoint:
+    def own_point(self, account: AccountView, evse_id: object) -> SimChargePoint:
+        """The account's charge point `evse_id` (400 without one, 403 for another's)."""
         if not isinstance(evse_id, str) or not evse_id:
-            raise _HTTPError(400, "chargepoint id missing")
+            raise HTTPAnswerError(400, "chargepoint id missing")
         point = account.points.get(evse_id)
         if point is None:
-            raise _HTTPError(403, "forbidden")
+            raise HTTPAnswerError(403, "forbidden")
         return point
 
     async def _charge_point_status(self, request: web.Request, account: AccountView) -> JSONObject:
-        point = self._own_point(account, request.query.get("evse_id"))
+        point = self.own_point(account, request.query.get("evse_id"))
         return {"data": self._status_data(point)}
+
+    async def _socket_statuses(self, request: web.Request, account: AccountView) -> JSONObject:
+        point = self.own_point(account, request.query.get("evse_id"))
+        return {"items": socket_statuses(point)}
+
+    async def _api_key(self, request: web.Request, account: AccountView) -> JSONObject:
+        del request
+        return {"key": account.spec.api_token}
+
+    async def _new_api_key(self, request: web.Request, account: AccountView) -> JSONObject:
+        # A new home automation key; the old one no longer validates (pybluecurrent 0.4.1).
+        del request
+        account.spec.api_token = secrets.token_hex(16)
+        return {"success": True}
 
     async def _contracts(self, request: web.Request, account: AccountView) -> JSONObject:
         del request
@@ -397,34 +452,48 @@ class SimRestApi:
         try:
             page = int(query.get("page", "1"))
         except ValueError as err:
-            raise _HTTPError(400, "page must be a number") from err
+            raise HTTPAnswerError(400, "page must be a number") from err
         order = query.get("sort_field_order", "DESC").upper()
         if (
             page < 1
             or order not in ("ASC", "DESC")
             or query.get("sort_field", SORT_FIELD) != SORT_FIELD
         ):
-            raise _HTTPError(400, "invalid paging or sorting")
+            raise HTTPAnswerError(400, "invalid paging or sorting")
+        first_day = _query_date(query, "start_date")
+        last_day = _query_date(query, "end_date")
         evse_ids = self._requested_points(account, await request.text())
         self.observe_all()
         items = [
             t
             for t in self._ledger
-            if t.customer_id == account.spec.customer_id and t.evse_id in evse_ids
+            if t.customer_id == account.spec.customer_id
+            and t.evse_id in evse_ids
+            and _within(self._day_of(t), first_day, last_day)
         ]
         items.sort(key=lambda t: (t.ended_at, t.transaction_id), reverse=order == "DESC")
         size = self._options.rest_page_size
         total_pages = max(1, math.ceil(len(items) / size))
         chunk = items[(page - 1) * size : page * size]
-        return {
-            "data": {
-                "current_page": page,
-                "next_page": page + 1 if page < total_pages else None,
-                "max_per_page": size,
-                "total_pages": total_pages,
-                "transactions": [t.to_wire() for t in chunk],
-            }
+        extras = self._options.rest_transaction_extras
+        data: JSONObject = {
+            "current_page": page,
+            "next_page": page + 1 if page < total_pages else None,
+            "max_per_page": size,
+            "total_pages": total_pages,
+            "transactions": [t.to_wire(extras=extras) for t in chunk],
         }
+        if extras:
+            data["total_transactions"] = len(items)
+        return {"data": data}
+
+    def _day_of(self, transaction: SimTransaction) -> date:
+        moment = (
+            transaction.ended_at
+            if self._options.rest_date_filter == "stopped"
+            else transaction.started_at
+        )
+        return moment.astimezone(AMSTERDAM).date()
 
     def _requested_points(self, account: AccountView, text: str) -> set[str]:
         # Tagged app releases always send the body; the first commit sent none (= all points).
@@ -437,14 +506,30 @@ class SimRestApi:
             entries = body["chargepoints"]
             evse_ids = {entry["chargepoint_id"] for entry in entries}
         except (ValueError, TypeError, KeyError) as err:
-            raise _HTTPError(
+            raise HTTPAnswerError(
                 400, "body must be {'chargepoints': [{'chargepoint_id': ...}]}"
             ) from err
         if not evse_ids:
             return set(account.points)
         for evse_id in evse_ids:
-            self._own_point(account, evse_id)
+            self.own_point(account, evse_id)
         return evse_ids
+
+
+def _query_date(query: Mapping[str, str], key: str) -> date | None:
+    """A "D-M-YYYY" date of the query (pybluecurrent 0.4.1 sends no zero padding)."""
+    text = query.get(key)
+    if text is None:
+        return None
+    try:
+        day, month, year = (int(part) for part in text.split("-"))
+        return date(year, month, day)
+    except ValueError as err:
+        raise HTTPAnswerError(400, f"{key} must be D-M-YYYY") from err
+
+
+def _within(day: date, first: date | None, last: date | None) -> bool:
+    return (first is None or day >= first) and (last is None or day <= last)
 
 
 def _history(

@@ -26,6 +26,7 @@ from simulators.common.listener import RestartableListener
 from simulators.common.tasks import TaskSpawner
 
 from .accounts import Accounts, SimAccount
+from .app_commands import AppCommands
 from .budget import RequestBudget
 from .commandlog import CommandLog, ReceivedCommand
 from .control_actions import control_actions
@@ -34,7 +35,7 @@ from .faults import FaultHooks, Faults
 from .handlers.context import ServerContext
 from .options import SimulatorOptions
 from .physics import SimChargePoint, SimGrid, SimVehicle
-from .protocol import APP_PATH, HA_PATH, REST_PREFIX
+from .protocol import APP_PATH, BCE_PREFIX, HA_PATH, REST_PREFIX, REST_STATUS_V21_PREFIX
 from .pushes import Pushes
 from .rest import SimRestApi
 from .scenario import ChargePointSpec, GridSpec, Scenario, _charge_point
@@ -112,20 +113,18 @@ class BlueCurrentSimulator:
             status_data=lambda point: status_object(point, push=False)["data"],
             received=lambda: self._log.received,
         )
-        self._dispatcher = Dispatcher(
-            ServerContext(
-                options=self.options,
-                clock=self.clock,
-                accounts=self._accounts,
-                transport=self._transport,
-                pushes=self._pushes,
-                faults=self.faults,
-                spawn=self.spawn,
-                schedule_ids=itertools.count(100),
-            ),
-            self._log,
-            self._budget,
+        context = ServerContext(
+            options=self.options,
+            clock=self.clock,
+            accounts=self._accounts,
+            transport=self._transport,
+            pushes=self._pushes,
+            faults=self.faults,
+            spawn=self.spawn,
+            schedule_ids=itertools.count(100),
         )
+        self._dispatcher = Dispatcher(context, self._log, self._budget)
+        self._app_commands = AppCommands(context, self.rest, self._log)
         self.control = ControlChannel(self._control_actions(), self.stats)
 
     def _build_account(self, spec: AccountSpec) -> SimAccount:
@@ -161,7 +160,8 @@ class BlueCurrentSimulator:
         app.router.add_get(APP_PATH, self._ws_handler)
         if self.options.control_channel:
             self.control.add_route(app)
-        self.rest.add_routes(app, REST_PREFIX)
+        self.rest.add_routes(app, REST_PREFIX, REST_STATUS_V21_PREFIX)
+        self._app_commands.add_routes(app, REST_PREFIX, BCE_PREFIX)
         self._listener = RestartableListener(app, self.host, self.port)
         await self._listener.start()
         self.port = self._listener.port

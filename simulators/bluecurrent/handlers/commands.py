@@ -9,7 +9,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from simulators.bluecurrent.payload import delayed_days, hhmm, price_settings_changes, require
+from simulators.bluecurrent.payload import (
+    PayloadError,
+    delayed_days,
+    hhmm,
+    price_settings_changes,
+    require,
+)
 from simulators.bluecurrent.physics import DelayedSchedule
 from simulators.bluecurrent.protocol import PNC_CARD_COMMAND
 from simulators.bluecurrent.scenario import NO_CARD
@@ -301,5 +307,45 @@ def _profile_change(name: str, value: bool, point: SimChargePoint) -> Callable[[
             point.delayed_charging = point.delayed_charging and not value
         # smart charging is on while a profile is
         point.smart_charging = point.delayed_charging or point.price_based_charging
+
+    return change
+
+
+def price_kwh_change(payload: JSONObject, point: SimChargePoint) -> Callable[[], None]:
+    """The app's `setpricebasedsettings`: departure time and kWh amounts (pybluecurrent 0.4.1)."""
+    departure = payload.get("expected_departure_time")
+    hhmm(departure)
+    expected = require(payload, "expected_kwh", (int, float))
+    minimum = require(payload, "minimum_kwh", (int, float))
+    if expected < 0 or minimum < 0:
+        raise PayloadError("kWh amounts must not be negative")
+
+    def change() -> None:
+        point.price_settings.expected_departure_time = str(departure)
+        point.price_settings.expected_kwh = float(expected)
+        point.price_settings.minimum_kwh = float(minimum)
+
+    return change
+
+
+CAPACITY_TARIFF_KWH = (0.01, 80.0)  # pybluecurrent 0.4.1: "from 0.01 to 80 inclusive"
+
+
+def capacity_tariff_change(payload: JSONObject, point: SimChargePoint) -> Callable[[], None]:
+    """The app's `setcapacitytariff`: on with a maximum in kWh, or off (the maximum is kept)."""
+    enabled = require(payload, "value", bool)
+    max_kwh: float | None = None
+    if enabled:
+        max_kwh = float(require(payload, "capacitytariffmaxkwh", (int, float)))
+        low, high = CAPACITY_TARIFF_KWH
+        if not low <= max_kwh <= high:
+            raise PayloadError("capacitytariffmaxkwh out of range")
+    elif "capacitytariffmaxkwh" in payload:
+        raise PayloadError("capacitytariffmaxkwh given when disabling")
+
+    def change() -> None:
+        point.capacity_tariff = enabled
+        if max_kwh is not None:
+            point.capacity_tariff_max_kwh = max_kwh
 
     return change
