@@ -38,6 +38,18 @@ Where the doc says (unknown) or (inferred), the behaviour is a `SimulatorOptions
 - `realtime=False`: when True, a background task advances the clock with wall time.
 - `control_channel=True`: serve `/control`.
 
+- `haserver_refuses_app_only=False`: whether /haserver refuses UNLOCK_CONNECTOR,
+  SET_PLUG_AND_CHARGE_CHARGE_CARD and the retired SET_PRICE_BASED_SETTINGS is (unknown); True
+  answers them there with ERROR `app_only_error` (default 0 "Unknown command").
+- `failed_setting_names_requested=False`: a failed SET_PLUG_AND_CHARGE / SET_PUBLIC_CHARGING
+  result names the requested value instead of the current one.
+
+Odd frame shapes for client tests live in `sim.faults.frames` (frame_faults.py): rewriting the
+next frames of one object (keys set or removed, e.g. GRID_STATUS without `id`, GRID_CURRENT or
+setting results without `evse_id`, one empty CHARGE_POINTS), a command that always fails for
+one charge point (ERROR 9), and CH_STATUS frames with replaced fields (null/empty timestamps,
+energy dips, negative or absurd numbers) or an earlier CH_STATUS again (a late frame).
+
 Other choices where the doc is silent (not options):
 - One auth token per account, stable across validations; `revoke_token` removes it.
 - Replies on one socket keep the order of the commands; STATUS_ follows after `result_delay`.

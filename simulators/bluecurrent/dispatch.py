@@ -19,11 +19,13 @@ from .handlers import commands, login, overrides, queries
 from .payload import PayloadError, require
 from .protocol import (
     ACTION_COMMANDS,
+    APP_ONLY_COMMANDS,
     CLOSE_REQUEST_LIMIT,
     ERROR_INVALID_AUTH,
     ERROR_LIMIT,
     ERROR_UNKNOWN,
     ERROR_UNKNOWN_COMMAND,
+    HA_PATH,
     LIMIT_REASON,
     SETTING_COMMANDS,
     SMART_COMMANDS,
@@ -124,7 +126,7 @@ class Dispatcher:
             return
         if not ctx.faults.answering:
             return  # half-open: the command is logged, nothing happens
-        error = ctx.faults.take_error(name)
+        error = ctx.faults.take_error(name) or ctx.faults.frames.standing_error(name, payload)
         if error is not None:
             await ctx.transport.error(conn, error)
             return
@@ -159,6 +161,13 @@ class Dispatcher:
             return
         conn.account = account
         conn.auth_token = account.auth_token
+        if (
+            ctx.options.haserver_refuses_app_only
+            and conn.path == HA_PATH
+            and name in APP_ONLY_COMMANDS
+        ):
+            await ctx.transport.error(conn, ctx.options.app_only_error)
+            return
         handler = self._handlers.get(name)
         if handler is None:
             await ctx.transport.error(conn, ERROR_UNKNOWN_COMMAND)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from simulators.common.answering import AnsweringFaults
 
+from .frame_faults import FrameFaults, FrameHooks
+
 if TYPE_CHECKING:
     import asyncio
     from collections.abc import Awaitable, Callable, Iterable
@@ -57,10 +59,11 @@ class _Rejection:
 class Faults(AnsweringFaults):
     """Fault injection for one simulator (the reply faults come from AnsweringFaults)."""
 
-    def __init__(self, hooks: FaultHooks) -> None:
-        """Act on the server through `hooks` only."""
+    def __init__(self, hooks: FaultHooks, frame_hooks: FrameHooks) -> None:
+        """Act on the server through `hooks` only (odd frame shapes: `frames`)."""
         super().__init__()
         self._hooks = hooks
+        self.frames = FrameFaults(frame_hooks)
         self._rejection: _Rejection | None = None
         self._failures: dict[str, deque[Failure]] = {}
         self._errors: dict[str, deque[tuple[int, str]]] = {}
@@ -188,6 +191,7 @@ class Faults(AnsweringFaults):
         """Forget every pending fault and answer normally again."""
         self._rejection = None
         self.clear_answering()
+        self.frames.clear()
         self._failures.clear()
         self._errors.clear()
         self._handshake_drops = 0

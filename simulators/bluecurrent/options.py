@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .protocol import ERROR_NOT_AUTHORIZED
+from .protocol import ERROR_NOT_AUTHORIZED, ERROR_UNKNOWN_COMMAND
 from .scenario import NO_CARD
 
 
@@ -52,6 +52,14 @@ class SimulatorOptions:
     # gettransactions: pybluecurrent 0.4.1's model adds socket_id and reimbursement_tariff_ex_vat
     # to each item and total_transactions to the page; §7 shows none of them (default off).
     rest_transaction_extras: bool = False
+    # /haserver answers the app-only commands (UNLOCK_CONNECTOR, SET_PLUG_AND_CHARGE_CHARGE_CARD)
+    # and the retired SET_PRICE_BASED_SETTINGS with ERROR `app_only_error` instead of serving
+    # them; whether the real HA server does is (unknown). Off: served like on the app socket.
+    haserver_refuses_app_only: bool = False
+    app_only_error: tuple[int, str] = ERROR_UNKNOWN_COMMAND
+    # A failed SET_PLUG_AND_CHARGE / SET_PUBLIC_CHARGING result names the requested value
+    # (which then differs from the current one) instead of the current value.
+    failed_setting_names_requested: bool = False
     # CH_SETTINGS with delayed_charging / price_based_charging / capacity_tariff (as pybluecurrent
     # 0.4.1 reads them) or only the keys of §3.4 (the doc's, default).
     settings_include_profiles: bool = False

@@ -7,6 +7,7 @@ Pushes go to HELLO'd sockets of the owning account whose auth token is still cur
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from .schedules import apply_caps
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
     from .accounts import Accounts, SimAccount
     from .options import SimulatorOptions
     from .physics import SimChargePoint, SimGrid
+    from .protocol import JSONObject
     from .transport import Connection, Transport
+
+STATUS_HISTORY = 16  # CH_STATUS frames kept per charge point for `faults.frames.resend_status`
 
 
 def signature(point: SimChargePoint) -> tuple[Any, ...]:
@@ -60,6 +64,11 @@ class Pushes:
         self._signatures: dict[str, tuple[Any, ...]] = {}
         self._since_status_push: dict[str, float] = {}
         self._since_grid_push = 0.0
+        self._history: dict[str, deque[JSONObject]] = {}
+
+    def status_history(self, evse_id: str) -> list[JSONObject]:
+        """The last CH_STATUS frames pushed for `evse_id` (to a socket), oldest first."""
+        return list(self._history.get(evse_id, ()))
 
     def track(self, point: SimChargePoint) -> None:
         """Start watching a charge point (its current state counts as pushed)."""
@@ -70,6 +79,7 @@ class Pushes:
         """Stop watching a removed charge point."""
         self._signatures.pop(evse_id, None)
         self._since_status_push.pop(evse_id, None)
+        self._history.pop(evse_id, None)
 
     def subscribers(self, account: SimAccount, evse_id: str | None) -> list[Connection]:
         """The sockets that receive pushes of `account` (about `evse_id`, if given)."""
@@ -106,6 +116,7 @@ class Pushes:
         if not conns:
             return
         obj = status_object(point, push=True)
+        self._history.setdefault(point.evse_id, deque(maxlen=STATUS_HISTORY)).append(obj)
         for conn in conns:
             await self._transport.send(conn, obj)
 

@@ -32,6 +32,7 @@ from .commandlog import CommandLog, ReceivedCommand
 from .control_actions import control_actions
 from .dispatch import Dispatcher
 from .faults import FaultHooks, Faults
+from .frame_faults import FrameHooks
 from .handlers.context import ServerContext
 from .options import SimulatorOptions
 from .physics import SimChargePoint, SimGrid, SimVehicle
@@ -87,13 +88,20 @@ class BlueCurrentSimulator:
                 open_listener=self.open_listener,
                 abort_protocol_sockets=self._abort_protocol_sockets,
                 abort_upgrades=self._abort_upgrades,
-            )
+            ),
+            FrameHooks(
+                spawn=self.spawn,
+                broadcast_text=self.broadcast_text,
+                status_frame=self._status_frame,
+                status_history=self._status_history,
+            ),
         )
         self._transport = Transport(
             options=self.options,
             budget=self._budget,
             answering=self.faults,
             take_rejection=self.faults.take_rejection,
+            rewrite=self.faults.frames.rewrite,
         )
         self._accounts = Accounts()
         self._pushes = Pushes(
@@ -202,6 +210,12 @@ class BlueCurrentSimulator:
     def _observe_status(self, point: SimChargePoint) -> None:
         # every session start and end passes a status push: the REST ledger records it
         self.rest.observe(point)
+
+    def _status_frame(self, evse_id: str) -> JSONObject:
+        return status_object(self.charge_point(evse_id), push=False)
+
+    def _status_history(self, evse_id: str) -> list[JSONObject]:
+        return self._pushes.status_history(evse_id)
 
     def _abort_protocol_sockets(self) -> None:
         self._transport.abort_all()

@@ -62,12 +62,17 @@ class Transport:
         budget: RequestBudget,
         answering: AnsweringFaults,
         take_rejection: Callable[[], tuple[str, int] | None],
+        rewrite: Callable[[JSONObject], JSONObject],
     ) -> None:
-        """Admit with `options` and `budget`; reply as `answering` allows."""
+        """Admit with `options` and `budget`; reply as `answering` allows.
+
+        `rewrite` sees every frame before it goes out (the frame-shape faults).
+        """
         self._options = options
         self._budget = budget
         self._answering = answering
         self._take_rejection = take_rejection
+        self._rewrite = rewrite
         self.connections: dict[int, Connection] = {}
         self.connection_attempts = 0
         self._ids = itertools.count(1)
@@ -120,7 +125,7 @@ class Transport:
         """Send a frame at once (pushes)."""
         if not obj.get("object"):
             raise AssertionError("the server never sends a frame without object")  # §1.2
-        await self.send_text(conn, json.dumps(obj))
+        await self.send_text(conn, json.dumps(self._rewrite(obj)))
 
     async def reply(self, conn: Connection, obj: JSONObject) -> None:
         """Send a reply after the configured reply delay."""

@@ -120,7 +120,9 @@ async def setting(
         setattr(point, attr, value)
 
     def result() -> JSONObject:
-        return {"setting": f"set {str(getattr(point, attr)).lower()}"}
+        # after success both are the same; after a failure they may differ
+        named = value if ctx.options.failed_setting_names_requested else getattr(point, attr)
+        return {"setting": f"set {str(named).lower()}"}
 
     await two_stage(
         ctx,
