@@ -75,6 +75,9 @@ async def test_login_with_api_token(
     account = await client.get_account()
     assert account["login"] == "owner@example.com"
     assert await client.get_sustainability_status() == {"trees": 1, "co2": 12.345}
+    cards = {card["uid"]: card for card in await client.get_charge_cards()}
+    assert set(cards) == {CARD, "0499887766554433"}
+    assert all(isinstance(card["date_created"], date | None) for card in cards.values())
     commands = simulator.commands()
     assert [c["command"] for c in commands[:2]] == ["VALIDATE_API_TOKEN", "HELLO"]
 
