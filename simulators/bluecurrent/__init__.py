@@ -38,6 +38,18 @@ Where the doc says (unknown) or (inferred), the behaviour is a `SimulatorOptions
 - `realtime=False`: when True, a background task advances the clock with wall time.
 - `control_channel=True`: serve `/control`.
 
+- `haserver_refuses_app_only=False`: whether /haserver refuses UNLOCK_CONNECTOR,
+  SET_PLUG_AND_CHARGE_CHARGE_CARD and the retired SET_PRICE_BASED_SETTINGS is (unknown); True
+  answers them there with ERROR `app_only_error` (default 0 "Unknown command").
+- `failed_setting_names_requested=False`: a failed SET_PLUG_AND_CHARGE / SET_PUBLIC_CHARGING
+  result names the requested value instead of the current one.
+
+Odd frame shapes for client tests live in `sim.faults.frames` (frame_faults.py): rewriting the
+next frames of one object (keys set or removed, e.g. GRID_STATUS without `id`, GRID_CURRENT or
+setting results without `evse_id`, one empty CHARGE_POINTS), a command that always fails for
+one charge point (ERROR 9), and CH_STATUS frames with replaced fields (null/empty timestamps,
+energy dips, negative or absurd numbers) or an earlier CH_STATUS again (a late frame).
+
 Other choices where the doc is silent (not options):
 - One auth token per account, stable across validations; `revoke_token` removes it.
 - Replies on one socket keep the order of the commands; STATUS_ follows after `result_delay`.
@@ -53,7 +65,9 @@ Other choices where the doc is silent (not options):
   OVERRIDE_DELAYED_CHARGING_TIMEOUT; smart charging caps the current at smartcharging_max_usage
   until OVERRIDE_CHARGING_PROFILES. Override-current schedules cap the current while their window
   is open.
-- VALIDATE_PASSWORD (app) accepts any non-empty password blob for a known login (no SJCL).
+- VALIDATE_PASSWORD (app) accepts, for a known login, any well-formed SJCL envelope (§1.4: a JSON
+  object with iv/salt/ct in base64, cipher "aes", mode "ccm", int v/iter/ks/ts); it is not
+  decrypted. Option `password_check="non_empty"` accepts any non-empty string instead.
 - GET_SESSIONS / GET_STATUS (app, "does not work" per the app client; replies unknown): unknown
   commands (ERROR 0) by default; option `answer_legacy_app_requests` answers SESSIONS with an
   empty `data` list and STATUS with the CH_STATUS data.
@@ -62,14 +76,48 @@ Other choices where the doc is silent (not options):
   plus every session that ends in the simulator. Whether REST accepts the HA API auth token is
   (unknown): option `rest_accepts_api_token` (default True); with False it answers 401 until the
   account has logged in on the app socket.
+
+What pybluecurrent 0.4.1 (the app client, APP) expects is served as well; facts from its code
+(`client.py`, `models.py`) unless marked §N (the doc). tests/simulators/bluecurrent/
+test_pybluecurrent.py drives pybluecurrent itself against it.
+- App socket: VALIDATE_API_TOKEN / VALIDATE_PASSWORD then HELLO (§1.4, APP); GET_ACCOUNT,
+  GET_CHARGE_CARDS, GET_CHARGE_POINTS, GET_CH_SETTINGS, GET_GRID_STATUS,
+  GET_SUSTAINABILITY_STATUS (§3, APP); SET_PLUG_AND_CHARGE_CHARGE_CARD with token_uid "BCU-APP"
+  for no card, STATUS_ only (§3.7, APP); SOFT_RESET / REBOOT with RECEIVED_ + STATUS_ carrying
+  the flow_id (APP; STATUS_ after `result_delay`, the real backend takes up to ~30 s).
+- CHARGE_POINTS entries carry `socket_ids` (scenario `socket_ids`, default [1]; APP) and
+  `capacity_tariff` {value, permission, capacitytariffmaxkwh} (APP); an enabled delayed profile
+  adds start_time/end_time/selected_days, an enabled price profile expected_leave_time/
+  expected_kwh/minimum_kwh (APP's read keys). CH_SETTINGS has them only with
+  `settings_include_profiles` (§3.4 lists none of them). The no-card P&C card reads back as
+  `pnc_no_card_uid` ("BCU-APP" per §3.4 by default; APP maps "BCU_HOME_USE" to None).
+- REST bc API v2.0 (§7 and APP): chargepointstatus, getcontracts, getgrids, gettransactions
+  (paged, `start_date`/`end_date` "D-M-YYYY" from APP; which day they bound is option
+  `rest_date_filter`; APP's extra item keys socket_id / reimbursement_tariff_ex_vat and the
+  page's total_transactions with `rest_transaction_extras`), gethomeautomationkey,
+  generatehomeautomationkey (APP: rotates the API token); v2.1 chargepointstatus (APP only):
+  `{"items": [...]}`, one status per socket with socket_id and boosting. A dual-socket point's
+  car and session are on its first socket; the others report an idle connector.
+- REST commands (app_commands.py, APP only): the smart-charging and capacity-tariff POSTs on the
+  bc API, and the bce API actions setoperative / setinoperative (confirmed by a
+  STATUS_SET_(IN)OPERATIVE push with the flow_id, `app_action_status_delay`) and
+  unlockconnector (no confirmation). The bce API's Authorization: APP sends the bare token, the
+  bc API "Token <token>"; which the bce API takes is option `bce_auth` (default both).
+- Error statuses: 401 for a missing/unknown token, 403 for another account's charge point, 400
+  for an unusable request (status codes (unknown) in §7; APP only checks for an HTTP error). The
+  command POSTs carry the websocket ERROR object as body (APP: "the same body the websocket
+  sends").
 """
 
 from simulators.common.clock import SimClock
 
+from .commandlog import ReceivedCommand
 from .faults import Faults
+from .options import SimulatorOptions
 from .physics import SimChargePoint, SimGrid
 from .scenario import ChargePointSpec, Scenario
-from .server import BlueCurrentSimulator, OverrideSchedule, ReceivedCommand, SimulatorOptions
+from .schedules import OverrideSchedule
+from .server import BlueCurrentSimulator
 
 __all__ = [
     "BlueCurrentSimulator",

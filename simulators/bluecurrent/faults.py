@@ -15,11 +15,13 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from simulators.common.answering import AnsweringFaults
+
+from .frame_faults import FrameFaults, FrameHooks
+
 if TYPE_CHECKING:
     import asyncio
-    from collections.abc import Iterable
-
-    from .server import BlueCurrentSimulator
+    from collections.abc import Awaitable, Callable, Iterable
 
 type FailStage = Literal["received", "status", "none"]
 
@@ -32,6 +34,21 @@ class Failure:
     stage: FailStage
 
 
+@dataclass(frozen=True, slots=True)
+class FaultHooks:
+    """What the fault hooks may do to the server: all they reach, and nothing more."""
+
+    spawn: Callable[[Awaitable[Any]], asyncio.Task[None]]
+    drop_all: Callable[[int | None], Awaitable[None]]
+    broadcast_text: Callable[[str], Awaitable[None]]
+    close_listener: Callable[[], Awaitable[None]]
+    open_listener: Callable[[], Awaitable[None]]
+    # abort every protocol socket's TCP connection
+    abort_protocol_sockets: Callable[[], None]
+    # abort every HTTP connection that is not an open protocol or control websocket
+    abort_upgrades: Callable[[], None]
+
+
 @dataclass(slots=True)
 class _Rejection:
     reason: str
@@ -39,15 +56,15 @@ class _Rejection:
     remaining: int | None  # None: until cleared
 
 
-class Faults:
-    """Fault injection for one simulator."""
+class Faults(AnsweringFaults):
+    """Fault injection for one simulator (the reply faults come from AnsweringFaults)."""
 
-    def __init__(self, sim: BlueCurrentSimulator) -> None:
-        """Attach to `sim`."""
-        self._sim = sim
+    def __init__(self, hooks: FaultHooks, frame_hooks: FrameHooks) -> None:
+        """Act on the server through `hooks` only (odd frame shapes: `frames`)."""
+        super().__init__()
+        self._hooks = hooks
+        self.frames = FrameFaults(frame_hooks)
         self._rejection: _Rejection | None = None
-        self.reply_delay = 0.0
-        self.answering = True
         self._failures: dict[str, deque[Failure]] = {}
         self._errors: dict[str, deque[tuple[int, str]]] = {}
         self._handshake_drops = 0
@@ -57,7 +74,7 @@ class Faults:
 
     def drop_connections(self, *, code: int | None = None) -> asyncio.Task[None]:
         """Drop every open protocol socket: abort TCP (code None) or close with `code`."""
-        return self._sim.spawn(self._sim.drop_all(code))
+        return self._hooks.spawn(self._hooks.drop_all(code))
 
     def reject_handshakes(self, reason: str, *, status: int = 403, count: int | None = 1) -> None:
         """Refuse the next `count` upgrades (None: all until `count=0` or `clear()`).
@@ -90,7 +107,7 @@ class Faults:
         """
         if self._handshake_drops > 0:
             self._handshake_drops -= 1
-            self._abort_upgrades()
+            self._hooks.abort_upgrades()
             return "Dropped", 500
         rejection = self._rejection
         if rejection is None:
@@ -103,29 +120,17 @@ class Faults:
 
     async def go_offline(self) -> None:
         """Close the listener (connection refused) and abort every protocol socket."""
-        await self._sim.close_listener()
+        await self._hooks.close_listener()
 
     async def come_back(self) -> None:
         """Listen again on the same port."""
-        await self._sim.open_listener()
+        await self._hooks.open_listener()
 
     # ----- replies ---------------------------------------------------------------------------
 
-    def delay_replies(self, seconds: float) -> None:
-        """Wait `seconds` (wall time) before every reply; 0 to clear. Pushes are not delayed."""
-        self.reply_delay = max(0.0, seconds)
-
-    def stop_answering(self) -> None:
-        """Half-open: commands are still logged, but no replies, pushes or pongs go out."""
-        self.answering = False
-
-    def resume_answering(self) -> None:
-        """Undo `stop_answering` (what was swallowed meanwhile stays lost)."""
-        self.answering = True
-
     def send_raw(self, text: str) -> asyncio.Task[None]:
         """Send `text` as is to every HELLO'd socket (malformed frames etc.)."""
-        return self._sim.spawn(self._sim.broadcast_text(text))
+        return self._hooks.spawn(self._hooks.broadcast_text(text))
 
     def send_object(self, obj: dict[str, Any]) -> asyncio.Task[None]:
         """Send any JSON object to every HELLO'd socket (even one without `object`)."""
@@ -163,7 +168,7 @@ class Faults:
         """
         if self._command_drops.get(command, 0) > 0:
             self._command_drops[command] -= 1
-            self._abort_protocol_sockets()
+            self._hooks.abort_protocol_sockets()
             return None
         queue = self._errors.get(command)
         return queue.popleft() if queue else None
@@ -174,46 +179,19 @@ class Faults:
 
         async def send_all() -> None:
             for text in texts:
-                await self._sim.broadcast_text(text)
+                await self._hooks.broadcast_text(text)
 
-        return self._sim.spawn(send_all())
+        return self._hooks.spawn(send_all())
 
     def send_oversized(self, size: int) -> asyncio.Task[None]:
         """Send one well-formed HELLO object padded to at least `size` bytes."""
         return self.send_raw(json.dumps({"object": "HELLO", "padding": "x" * max(0, size)}))
 
-    # ----- dropping ------------------------------------------------------------------------------
-
-    def _abort_protocol_sockets(self) -> None:
-        for conn in list(self._sim._connections.values()):  # noqa: SLF001 - same package
-            transport = conn.request.transport
-            if transport is not None:
-                transport.abort()
-
-    def _abort_upgrades(self) -> None:
-        """Abort every HTTP connection of the server that is not an open websocket yet.
-
-        Called from within the upgrade request (see take_rejection), so the upgrade in
-        progress is among them; open protocol and control sockets are spared.
-        """
-        runner = self._sim._runner  # noqa: SLF001 - same package
-        if runner is None or runner.server is None:
-            return
-        upgraded = {
-            conn.request.transport
-            for conn in self._sim._connections.values()  # noqa: SLF001 - same package
-        }
-        upgraded |= self._sim.control.transports()
-        for handler in runner.server.connections:
-            transport = handler.transport
-            if transport is not None and transport not in upgraded:
-                transport.abort()
-
     def clear(self) -> None:
         """Forget every pending fault and answer normally again."""
         self._rejection = None
-        self.reply_delay = 0.0
-        self.answering = True
+        self.clear_answering()
+        self.frames.clear()
         self._failures.clear()
         self._errors.clear()
         self._handshake_drops = 0

@@ -108,12 +108,18 @@ class DelayedSchedule:
 
 @dataclass(slots=True)
 class PriceBasedSettings:
-    """PATCH_PRICE_BASED_CHARGING_SETTINGS values (stored and reported, no price model)."""
+    """Price-based charging settings (stored and reported, no price model).
+
+    The HA socket's PATCH_PRICE_BASED_CHARGING_SETTINGS sets the percentages and battery size;
+    the app's REST `setpricebasedsettings` sets the kWh amounts.
+    """
 
     expected_departure_time: str = "07:00"
     current_battery_pct: int = 20
     minimum_pct: int = 10
     battery_size_kwh: int = 60
+    expected_kwh: float = 25.0
+    minimum_kwh: float = 10.0
 
 
 @dataclass(slots=True)
@@ -165,6 +171,11 @@ class SimChargePoint:
     stale_start: datetime | None = None  # quirk: start time the next push still reports
     stale_pending: bool = False
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC), repr=False)
+    socket_ids: list[int] = field(default_factory=lambda: [1])
+    # sockets other than the first one that were set inoperative (the first one is `operative`)
+    inoperative_sockets: set[int] = field(default_factory=set)
+    capacity_tariff: bool = False
+    capacity_tariff_max_kwh: float | None = None
 
     @classmethod
     def from_spec(
@@ -219,6 +230,9 @@ class SimChargePoint:
             operative=spec.operative,
             error=spec.error,
             offline_since=None if spec.online else now,
+            socket_ids=list(spec.socket_ids),
+            capacity_tariff=spec.capacity_tariff,
+            capacity_tariff_max_kwh=spec.capacity_tariff_max_kwh,
         )
         if clock is not None:
             point.clock = clock
@@ -338,6 +352,11 @@ class SimChargePoint:
                 self.update_currents(now)
 
     # ----- events --------------------------------------------------------------------------
+
+    @property
+    def boosting(self) -> bool:
+        """A boost overrides the smart-charging profile of the running session."""
+        return self.session is not None and (self.delayed_boost or self.price_boost)
 
     def can_start(self) -> bool:
         """A session could start now (a car waits and the point is usable)."""

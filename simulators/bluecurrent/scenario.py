@@ -135,6 +135,11 @@ class ChargePointSpec:
     location: LocationSpec | None = field(default_factory=LocationSpec)
     vehicle: VehicleSpec | None = None
     last_session: LastSessionSpec | None = None
+    # The sockets (connectors) of the charge point: one for most models, two for dual-socket
+    # ones (pybluecurrent: "NanoXL"). The car and the session are on the first socket.
+    socket_ids: list[int] = field(default_factory=lambda: [1])
+    capacity_tariff: bool = False
+    capacity_tariff_max_kwh: float | None = None
 
 
 @dataclass(slots=True)
@@ -200,6 +205,8 @@ def _charge_point(data: Any) -> ChargePointSpec:
     )
     if spec.vehicle is not None and spec.vehicle.phases not in (1, 3):
         raise ValueError(f"{spec.evse_id}: vehicle phases must be 1 or 3")
+    if not spec.socket_ids or len(set(spec.socket_ids)) != len(spec.socket_ids):
+        raise ValueError(f"{spec.evse_id}: socket_ids must be distinct and not empty")
     return spec
 
 

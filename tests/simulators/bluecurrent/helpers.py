@@ -10,6 +10,22 @@ import aiohttp
 
 TOKEN = "test-token"
 OTHER_TOKEN = "other-token"
+# A well-formed SJCL AES-CCM envelope (§1.4) with made-up bytes: the simulator checks the shape,
+# it does not decrypt.
+SJCL_PASSWORD = json.dumps(
+    {
+        "iv": "AAECAwQFBgcICQoLDA0ODw==",
+        "v": 1,
+        "iter": 10000,
+        "ks": 128,
+        "ts": 64,
+        "mode": "ccm",
+        "adata": "",
+        "cipher": "aes",
+        "salt": "AAECAwQFBgc=",
+        "ct": "c2VjcmV0LWJ5dGVzLWhlcmU=",
+    }
+)
 
 
 async def one_shot(

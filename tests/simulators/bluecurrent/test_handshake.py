@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import Literal
 
 import aiohttp
 import pytest
 
-from .helpers import TOKEN, Live, one_shot, open_live, validate
+from simulators.bluecurrent import BlueCurrentSimulator, SimulatorOptions
 
-if TYPE_CHECKING:
-    from simulators.bluecurrent import BlueCurrentSimulator
+from .helpers import SJCL_PASSWORD, TOKEN, Live, one_shot, open_live, validate
 
 
 async def test_validate_returns_auth_token_and_customer(
@@ -188,7 +187,11 @@ async def test_app_login_then_hello(
     async with http.ws_connect(simulator.app_url) as ws:
         await ws.send_str(
             json.dumps(
-                {"command": "VALIDATE_PASSWORD", "username": "Owner@Example.com", "password": "{}"}
+                {
+                    "command": "VALIDATE_PASSWORD",
+                    "username": "Owner@Example.com",
+                    "password": SJCL_PASSWORD,
+                }
             )
         )
         login = json.loads((await ws.receive(timeout=2)).data)
@@ -200,7 +203,13 @@ async def test_app_login_then_hello(
         assert isinstance(sustainability["trees"], int)
         assert isinstance(sustainability["co2"], float)
         await ws.send_str(
-            json.dumps({"command": "VALIDATE_PASSWORD", "username": "nobody@x.y", "password": "{}"})
+            json.dumps(
+                {
+                    "command": "VALIDATE_PASSWORD",
+                    "username": "nobody@x.y",
+                    "password": SJCL_PASSWORD,
+                }
+            )
         )
         assert json.loads((await ws.receive(timeout=2)).data) == {
             "object": "STATUS_PASSWORD",
@@ -214,3 +223,34 @@ async def test_non_websocket_request_is_refused(
 ) -> None:
     async with http.get(f"http://127.0.0.1:{simulator.port}/haserver") as response:
         assert response.status >= 400
+
+
+@pytest.mark.parametrize(
+    ("password_check", "password", "accepted"),
+    [
+        ("sjcl_envelope", SJCL_PASSWORD, True),
+        ("sjcl_envelope", "hunter2", False),
+        ("sjcl_envelope", json.dumps({**json.loads(SJCL_PASSWORD), "mode": "gcm"}), False),
+        ("sjcl_envelope", json.dumps({**json.loads(SJCL_PASSWORD), "ct": "not base64!"}), False),
+        ("non_empty", "hunter2", True),
+        ("non_empty", "", False),
+    ],
+)
+async def test_app_login_password_check(
+    socket_enabled: None,
+    http: aiohttp.ClientSession,
+    password_check: Literal["sjcl_envelope", "non_empty"],
+    password: str,
+    *,
+    accepted: bool,
+) -> None:
+    options = SimulatorOptions(password_check=password_check)
+    async with BlueCurrentSimulator(options=options) as sim:
+        reply = await one_shot(
+            http,
+            sim.app_url,
+            {"command": "VALIDATE_PASSWORD", "username": "owner@example.com", "password": password},
+        )
+    assert reply["object"] == "STATUS_PASSWORD"
+    assert reply["accepted"] is accepted
+    assert ("token" in reply) is accepted

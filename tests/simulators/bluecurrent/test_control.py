@@ -17,7 +17,7 @@ from .helpers import validate
 if TYPE_CHECKING:
     from simulators.bluecurrent import BlueCurrentSimulator
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 async def _control(ws: aiohttp.ClientWebSocketResponse, **command: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
-from .helpers import OTHER_TOKEN, open_live, validate
+from .helpers import OTHER_TOKEN, SJCL_PASSWORD, open_live, validate
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 START = datetime(2026, 3, 10, 12, 0, 0, tzinfo=UTC)
-SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
+SCENARIO = Path(__file__).parents[3] / "simulators" / "bluecurrent" / "scenarios" / "test.json"
 REST_TIME = re.compile(r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$")
 TRANSACTION_KEYS = {
     "transaction_id",
@@ -241,7 +241,11 @@ async def test_app_login_only(
     assert (await _get(http, url, token))[0] == 401
     async with http.ws_connect(simulator.app_url) as ws:
         await ws.send_json(
-            {"command": "VALIDATE_PASSWORD", "username": "owner@example.com", "password": "{}"}
+            {
+                "command": "VALIDATE_PASSWORD",
+                "username": "owner@example.com",
+                "password": SJCL_PASSWORD,
+            }
         )
         reply = await ws.receive_json(timeout=2)
     assert reply["accepted"] is True
