@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData
+    from .runtime import EVChargePointsConfigEntry
 
 # Read-only: every value arrives by push.
 PARALLEL_UPDATES = 0
@@ -86,7 +87,7 @@ class EVChargePointBinarySensor(EVChargePointEntity, BinarySensorEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         evse_id: str,
         description: EVChargePointBinarySensorEntityDescription,
     ) -> None:

@@ -7,13 +7,14 @@ calendar reads is filled at setup and after every session end.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.util import dt as dt_util
 
 from .api.bluecurrent import NO_CARD
 from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .model import Capability
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,8 +23,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .history import ChargingSession, HistoryManager
+    from .runtime import EVChargePointsConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -65,9 +67,12 @@ async def async_setup_entry(
     """Add a sessions calendar per charge point."""
     coordinator = entry.runtime_data.coordinator
     manager = entry.runtime_data.history
+    if manager is None:
+        return  # the brand has no session source
 
     def _create(evse_id: str) -> Iterable[Entity]:
-        yield EVSessionCalendar(coordinator, manager, evse_id)
+        if coordinator.supports(evse_id, Capability.SESSION_HISTORY):
+            yield EVSessionCalendar(coordinator, manager, evse_id)
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
 
@@ -76,7 +81,7 @@ class EVSessionCalendar(EVChargePointEntity, CalendarEntity):
     """Completed sessions of one charge point; the running one is the current event."""
 
     def __init__(
-        self, coordinator: BlueCurrentCoordinator, manager: HistoryManager, evse_id: str
+        self, coordinator: EVChargePointsCoordinator[Any], manager: HistoryManager, evse_id: str
     ) -> None:
         """Set up the calendar."""
         super().__init__(coordinator, evse_id, SESSIONS)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
 
-from .coordinator import EVENT_SESSION_ENDED
 from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .events import EVENT_SESSION_ENDED
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import EVChargePointsConfigEntry
+    from .runtime import EVChargePointsConfigEntry
 
 PARALLEL_UPDATES = 0
 

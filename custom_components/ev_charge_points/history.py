@@ -62,17 +62,18 @@ from .api.bluecurrent import (
     app_url_for,
     rest_url_for,
 )
+from .brands.bluecurrent.errors import explain
 from .const import CONF_URL, DOMAIN, LOGGER
-from .errors import translated_error
-from .services import resolve_account, resolve_charge_point, validation_error
+from .errors import translated_error, validation_error
+from .targets import resolve_account, resolve_charge_point
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
     from homeassistant.components.recorder.models import StatisticData, StatisticMetaData
 
-    from .coordinator import EVChargePointsConfigEntry
     from .model import ChargePointData
+    from .runtime import EVChargePointsConfigEntry
 
 # Options of the app login (options flow).
 CONF_APP_USERNAME: Final = "app_username"
@@ -471,7 +472,7 @@ class HistoryManager:
     async def _async_rest[T](self, call: Callable[[BlueCurrentRestClient], Awaitable[T]]) -> T:
         """Run a REST call with the API token's auth token, falling back to the app login."""
         if self._credential is None:
-            self._rest.token = self.entry.runtime_data.client.auth_token
+            self._rest.token = self.entry.runtime_data.coordinator.client.auth_token
             self._credential = "api"
         try:
             return await call(self._rest)
@@ -736,6 +737,8 @@ async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
     if start is not None and end is not None and end <= start:
         raise validation_error("invalid_period")
     manager = entry.runtime_data.history
+    if manager is None:
+        raise validation_error("no_session_history")
     try:
         sessions = await manager.async_fetch_sessions(
             evse_ids, start=start, end=end, card=call.data.get(ATTR_CARD)
@@ -746,7 +749,7 @@ async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
         ) from err
     except BlueCurrentError as err:
         raise translated_error(
-            err, fallback_key="history_unavailable", error_type=HomeAssistantError
+            err, fallback_key="history_unavailable", error_type=HomeAssistantError, explain=explain
         ) from err
     return {"sessions": [session.as_dict() for session in sessions]}
 

@@ -44,8 +44,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData, GridData
+    from .runtime import EVChargePointsConfigEntry
 
 # Read-only: every value arrives by push, nothing is fetched per entity.
 PARALLEL_UPDATES = 0
@@ -354,6 +355,8 @@ async def async_setup_entry(
     # Account figures from the history module: the subscription always, the sustainability
     # figures only with the app login (they come from the app socket).
     manager = entry.runtime_data.history
+    if manager is None:
+        return
     with_login = bool(entry.options.get(CONF_APP_USERNAME) and entry.options.get(CONF_APP_PASSWORD))
     async_add_entities(
         EVAccountSensor(coordinator, manager, description)
@@ -369,7 +372,7 @@ class EVChargePointSensor(EVChargePointEntity, SensorEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         evse_id: str,
         description: EVChargePointSensorEntityDescription,
     ) -> None:
@@ -410,7 +413,7 @@ class EVGridSensor(EVGridEntity, SensorEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         grid_id: str,
         description: EVGridSensorEntityDescription,
     ) -> None:
@@ -579,7 +582,7 @@ class EVAccountSensor(SensorEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         manager: HistoryManager,
         description: EVAccountSensorEntityDescription,
     ) -> None:

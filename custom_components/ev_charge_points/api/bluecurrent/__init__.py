@@ -2,7 +2,7 @@
 
 from .app import BlueCurrentAppClient, sjcl_decrypt, sjcl_encrypt
 from .client import BlueCurrentClient, MessageCallback
-from .const import DEFAULT_APP_URL, DEFAULT_URL, NO_CARD
+from .const import DEFAULT_APP_URL, DEFAULT_URL, HOME_USE_CARD, NO_CARD
 from .exceptions import (
     BlueCurrentAlreadyConnectedError,
     BlueCurrentCommandError,
@@ -70,6 +70,7 @@ __all__ = [
     "DEFAULT_APP_URL",
     "DEFAULT_REST_URL",
     "DEFAULT_URL",
+    "HOME_USE_CARD",
     "NO_CARD",
     "Account",
     "Activity",

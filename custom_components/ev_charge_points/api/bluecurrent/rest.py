@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from .app import BlueCurrentAppClient
-from .const import DEFAULT_APP_URL, DEFAULT_URL, NO_CARD
+from .const import DEFAULT_APP_URL, DEFAULT_URL, HOME_USE_CARD, NO_CARD
 from .exceptions import (
     BlueCurrentConnectionError,
     BlueCurrentError,
@@ -44,8 +44,6 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_REST_URL: Final = "https://bo.bluecurrent.nl/app/bc_api/api/v2.0"
 REST_PATH: Final = "/app/bc_api/api/v2.0"
 APP_PATH: Final = "/appserver/2.0"
-# The card id of sessions started without a card (the app maps it onto BCU-APP).
-HOME_USE_CARD: Final = "BCU_HOME_USE"
 SORT_FIELD: Final = "stoppedtimestamp"
 # A server that keeps announcing a next page must not keep us paging forever.
 MAX_PAGES: Final = 1000

@@ -1,0 +1,46 @@
+"""The Blue Current brand: how the core builds, shows and sets up a Blue Current account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import Platform
+from homeassistant.util.ssl import get_default_context
+
+from custom_components.ev_charge_points.api.bluecurrent import DEFAULT_URL, BlueCurrentClient
+from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL
+from custom_components.ev_charge_points.registry import Brand
+
+from .actions import async_setup_actions
+from .const import BRAND, MANUFACTURER, MAX_FRAME_SIZE
+from .coordinator import BlueCurrentCoordinator
+from .flow import FLOW_STEPS, BlueCurrentOptionsFlow
+from .select import charge_point_selects
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import HomeAssistant
+
+
+def create_coordinator(hass: HomeAssistant, entry: ConfigEntry[Any]) -> BlueCurrentCoordinator:
+    """The account's client and coordinator (not connected yet)."""
+    client = BlueCurrentClient(
+        entry.data[CONF_API_TOKEN],
+        url=entry.data.get(CONF_URL, DEFAULT_URL),
+        # HA builds this context once, off the event loop; the client never loads certificates.
+        ssl_context=get_default_context(),
+        max_message_size=MAX_FRAME_SIZE,
+    )
+    return BlueCurrentCoordinator(hass, entry, client)
+
+
+BLUE_CURRENT = Brand(
+    key=BRAND,
+    name=MANUFACTURER,
+    create_coordinator=create_coordinator,
+    flow_steps=FLOW_STEPS,
+    options_flow=BlueCurrentOptionsFlow,
+    entities={Platform.SELECT: charge_point_selects},  # type: ignore[dict-item]
+    setup_actions=async_setup_actions,
+    session_history=True,
+)
