@@ -10,7 +10,8 @@ from homeassistant.helpers import config_validation as cv
 
 from . import brands  # noqa: F401 - registers the built-in brands
 from .const import DOMAIN, LOGGER, VERSION_1_BRAND
-from .history import HistoryManager, async_setup_history_services
+from .history import HistoryManager
+from .history_actions import async_setup_history_services
 from .registry import CONF_BRAND, brand_of, registered_brands
 from .runtime import EVChargePointsConfigEntry, EVChargePointsRuntimeData
 from .services import async_setup_services
@@ -66,7 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntr
         )
     coordinator = brand.create_coordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
-    history = HistoryManager(hass, entry) if brand.session_history else None
+    history = HistoryManager(hass, entry, coordinator) if brand.session_history else None
     entry.runtime_data = EVChargePointsRuntimeData(
         brand=brand, coordinator=coordinator, history=history
     )

@@ -25,21 +25,16 @@ import contextlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, Literal, Self, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, Self
 
-import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import (
     CALLBACK_TYPE,
     HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
@@ -62,18 +57,16 @@ from .api.bluecurrent import (
     app_url_for,
     rest_url_for,
 )
-from .brands.bluecurrent.errors import explain
 from .const import CONF_URL, DOMAIN, LOGGER
-from .errors import translated_error, validation_error
-from .targets import resolve_account, resolve_charge_point
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
     from homeassistant.components.recorder.models import StatisticData, StatisticMetaData
+    from homeassistant.config_entries import ConfigEntry
 
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData
-    from .runtime import EVChargePointsConfigEntry
 
 # Options of the app login (options flow).
 CONF_APP_USERNAME: Final = "app_username"
@@ -82,12 +75,6 @@ CONF_APP_PASSPHRASE: Final = "app_passphrase"  # noqa: S105 - a key name
 # Marks a reauth flow that asks for the app login instead of the API token.
 REAUTH_APP_LOGIN: Final = "reauth_app_login"
 
-SERVICE_GET_CHARGING_SESSIONS: Final = "get_charging_sessions"
-ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
-ATTR_DEVICE_ID: Final = "device_id"
-ATTR_START: Final = "start"
-ATTR_END: Final = "end"
-ATTR_CARD: Final = "card"
 
 ISSUE_HISTORY_LOGIN: Final = "history_login_required"
 STORAGE_VERSION: Final = 1
@@ -250,10 +237,16 @@ class HistoryLoginRequiredError(HomeAssistantError):
 class HistoryManager:
     """Keeps one account's session ledger, statistics and account figures current."""
 
-    def __init__(self, hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        coordinator: EVChargePointsCoordinator[Any],
+    ) -> None:
         """Prepare; nothing runs before `async_start`."""
         self.hass = hass
         self.entry = entry
+        self.coordinator = coordinator
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry.entry_id}"
         )
@@ -286,7 +279,7 @@ class HistoryManager:
     @callback
     def async_start(self) -> None:
         """Watch for session ends and run the first import in the background."""
-        coordinator = self.entry.runtime_data.coordinator
+        coordinator = self.coordinator
         for evse_id in coordinator.data.charge_points:
             self._async_watch(evse_id)
         self._listeners.append(
@@ -323,7 +316,7 @@ class HistoryManager:
 
     @callback
     def _async_watch(self, evse_id: str) -> None:
-        coordinator = self.entry.runtime_data.coordinator
+        coordinator = self.coordinator
 
         @callback
         def _changed() -> None:
@@ -428,11 +421,6 @@ class HistoryManager:
         """The known completed sessions of one charge point, oldest first."""
         return sorted(self._sessions.get(evse_id, {}).values(), key=lambda s: (s.start, s.id))
 
-    @property
-    def watermark(self) -> datetime | None:
-        """The latest stop time in the ledger."""
-        return self._watermark
-
     async def async_ensure_synced(self) -> None:
         """Load the ledger; run an import if none ran yet, or wait for the running one."""
         await self._async_load()
@@ -472,7 +460,7 @@ class HistoryManager:
     async def _async_rest[T](self, call: Callable[[BlueCurrentRestClient], Awaitable[T]]) -> T:
         """Run a REST call with the API token's auth token, falling back to the app login."""
         if self._credential is None:
-            self._rest.token = self.entry.runtime_data.coordinator.client.auth_token
+            self._rest.token = self.coordinator.client.auth_token
             self._credential = "api"
         try:
             return await call(self._rest)
@@ -517,7 +505,7 @@ class HistoryManager:
 
     async def _async_import_locked(self) -> int:
         await self._async_load()
-        coordinator = self.entry.runtime_data.coordinator
+        coordinator = self.coordinator
         evse_ids = sorted(coordinator.data.charge_points)
         if not evse_ids:
             return 0
@@ -688,79 +676,3 @@ class HistoryManager:
                 for c in self.contracts
             ],
         }
-
-
-# --- the action -----------------------------------------------------------------------------
-
-SERVICE_SCHEMA: Final = vol.Schema(
-    {
-        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Optional(ATTR_DEVICE_ID): cv.string,
-        vol.Optional(ATTR_START): cv.datetime,
-        vol.Optional(ATTR_END): cv.datetime,
-        vol.Optional(ATTR_CARD): cv.string,
-    }
-)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """A naive date-time from the action is Home Assistant's local time."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt_util.get_default_time_zone())
-    return dt_util.as_utc(value)
-
-
-def _target(hass: HomeAssistant, call: ServiceCall) -> tuple[EVChargePointsConfigEntry, list[str]]:
-    """The loaded account and the charge points the call is about (the same keys as services.py)."""
-    entry: EVChargePointsConfigEntry | None = None
-    if (entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
-        entry = resolve_account(hass, entry_id).config_entry
-    if (device_id := call.data.get(ATTR_DEVICE_ID)) is None:
-        if entry is None:
-            loaded = hass.config_entries.async_loaded_entries(DOMAIN)
-            if len(loaded) != 1:
-                raise validation_error("account_required")
-            entry = cast("EVChargePointsConfigEntry", loaded[0])
-        return entry, sorted(entry.runtime_data.coordinator.data.charge_points)
-    point = resolve_charge_point(hass, device_id)
-    if entry is not None and point.entry.entry_id != entry.entry_id:
-        raise validation_error("different_accounts")
-    return point.entry, [point.evse_id]
-
-
-async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
-    hass = call.hass
-    entry, evse_ids = _target(hass, call)
-    start, end = _aware(call.data.get(ATTR_START)), _aware(call.data.get(ATTR_END))
-    if start is not None and end is not None and end <= start:
-        raise validation_error("invalid_period")
-    manager = entry.runtime_data.history
-    if manager is None:
-        raise validation_error("no_session_history")
-    try:
-        sessions = await manager.async_fetch_sessions(
-            evse_ids, start=start, end=end, card=call.data.get(ATTR_CARD)
-        )
-    except BlueCurrentLoginError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="history_login_refused"
-        ) from err
-    except BlueCurrentError as err:
-        raise translated_error(
-            err, fallback_key="history_unavailable", error_type=HomeAssistantError, explain=explain
-        ) from err
-    return {"sessions": [session.as_dict() for session in sessions]}
-
-
-@callback
-def async_setup_history_services(hass: HomeAssistant) -> None:
-    """Register the `get_charging_sessions` action (once, from async_setup)."""
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_GET_CHARGING_SESSIONS,
-        _async_get_charging_sessions,
-        schema=SERVICE_SCHEMA,
-        supports_response=SupportsResponse.ONLY,
-    )

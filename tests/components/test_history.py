@@ -33,10 +33,10 @@ from custom_components.ev_charge_points.history import (
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
     ISSUE_HISTORY_LOGIN,
-    SERVICE_GET_CHARGING_SESSIONS,
     HistoryManager,
     statistic_id,
 )
+from custom_components.ev_charge_points.history_actions import SERVICE_GET_CHARGING_SESSIONS
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
 from .helpers import CUSTOMER_ID, EMAIL, START, make_entry, setup_entry, wait_for
