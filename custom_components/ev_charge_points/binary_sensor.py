@@ -11,7 +11,13 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 
-from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    async_setup_charge_point_entities,
+    supported,
+)
+from .model import Capability
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -48,6 +54,7 @@ BINARY_SENSORS: tuple[EVChargePointBinarySensorEntityDescription, ...] = (
     ),
     EVChargePointBinarySensorEntityDescription(
         key="vehicle_connected",
+        capability=Capability.VEHICLE_STATE,
         translation_key="vehicle_connected",
         device_class=BinarySensorDeviceClass.PLUG,
         reads=("vehicle_state",),
@@ -74,7 +81,7 @@ async def async_setup_entry(
     def _create(evse_id: str) -> Iterable[Entity]:
         return [
             EVChargePointBinarySensor(coordinator, evse_id, description)
-            for description in BINARY_SENSORS
+            for description in supported(coordinator, evse_id, BINARY_SENSORS)
         ]
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)

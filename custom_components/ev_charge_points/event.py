@@ -8,8 +8,14 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
 
-from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    async_setup_charge_point_entities,
+    supported,
+)
 from .events import EVENT_SESSION_ENDED
+from .model import Capability
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,6 +37,7 @@ class EVEventEntityDescription(EventEntityDescription, EVEntityDescription):
 SESSION_DESCRIPTION = EVEventEntityDescription(
     key="session",
     translation_key="session",
+    capability=Capability.SESSIONS,
     event_types=[EVENT_SESSION_ENDED],
     # Its state is the last event (written when it fires) and availability.
     reads=(),
@@ -47,7 +54,10 @@ async def async_setup_entry(
     coordinator = entry.runtime_data.coordinator
 
     def _create(evse_id: str) -> Iterable[Entity]:
-        return [SessionEvent(coordinator, evse_id, SESSION_DESCRIPTION)]
+        return [
+            SessionEvent(coordinator, evse_id, description)
+            for description in supported(coordinator, evse_id, EVENTS)
+        ]
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
 

@@ -29,9 +29,13 @@ class Capability(StrEnum):
     where the brand tells, from the model.
     """
 
-    STATUS = "status"  # activity, vehicle state, online
-    METERING = "metering"  # phase voltages and currents, power, session energy
+    STATUS = "status"  # activity: online, charging
+    VEHICLE_STATE = "vehicle_state"  # IEC 61851 state: vehicle connected
+    METERING = "metering"  # phase voltages and currents, power
+    SESSIONS = "sessions"  # session energy, start and stop (lifetime energy, session events)
     SESSION_COST = "session_cost"  # session cost and tariff
+    CURRENT_SETTINGS = "current_settings"  # the point's maximum and offline currents
+    OFFLINE_TIME = "offline_time"  # since when the point is offline
     CHARGING_SWITCH = "charging_switch"  # charging on/off
     START_STOP_SESSION = "start_stop_session"
     CURRENT_LIMIT = "current_limit"  # a live current ceiling in A

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .const import DOMAIN, LOGGER
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
     from .model import AccountData
 
 
+@callback
+def _keep_polling() -> None:
+    """The listener that keeps the update loop running (it has nothing to do)."""
+
+
 class PolledCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
     """A coordinator fed by reads at an interval (`DataUpdateCoordinator`'s own loop)."""
 
@@ -40,6 +46,17 @@ class PolledCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
     ) -> None:
         """Prepare; the first read happens in `async_config_entry_first_refresh`."""
         super().__init__(hass, entry, client, update_interval=update_interval)
+        self._keep_polling: CALLBACK_TYPE | None = None
+
+    async def async_config_entry_first_refresh(self) -> None:
+        """Read once (setup fails if that fails), then keep polling.
+
+        Entities listen per charge point (`async_add_key_listener`), not through
+        `DataUpdateCoordinator`'s listeners, and its update loop only runs while it has one:
+        the coordinator holds one of its own until shutdown.
+        """
+        await super().async_config_entry_first_refresh()
+        self._keep_polling = self.async_add_listener(_keep_polling)
 
     async def _async_poll(self) -> None:
         """Read the account and publish every charge point and grid."""
@@ -68,6 +85,9 @@ class PolledCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
     async def async_shutdown(self) -> None:
         """Stop polling and cancel the grace timer."""
         self._stopping = True
+        if self._keep_polling is not None:
+            self._keep_polling()
+            self._keep_polling = None
         self._async_cancel_grace()
         await super().async_shutdown()
 

@@ -32,9 +32,10 @@ from .entity import (
     EVGridEntity,
     account_device_info,
     async_setup_charge_point_entities,
+    supported,
 )
 from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager
-from .model import ChargerActivity, VehicleState
+from .model import Capability, ChargerActivity, VehicleState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -70,6 +71,7 @@ class EVGridSensorEntityDescription(SensorEntityDescription, EVEntityDescription
 def _phase_voltage(phase: int) -> EVChargePointSensorEntityDescription:
     return EVChargePointSensorEntityDescription(
         key=f"voltage_phase_{phase}",
+        capability=Capability.METERING,
         translation_key=f"voltage_phase_{phase}",
         device_class=SensorDeviceClass.VOLTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -85,6 +87,7 @@ def _phase_voltage(phase: int) -> EVChargePointSensorEntityDescription:
 def _phase_current(phase: int) -> EVChargePointSensorEntityDescription:
     return EVChargePointSensorEntityDescription(
         key=f"current_phase_{phase}",
+        capability=Capability.METERING,
         translation_key=f"current_phase_{phase}",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -100,6 +103,7 @@ def _phase_current(phase: int) -> EVChargePointSensorEntityDescription:
 def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
     return EVGridSensorEntityDescription(
         key=f"grid_current_phase_{phase}",
+        capability=Capability.GRID,
         translation_key=f"grid_current_phase_{phase}",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -124,6 +128,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="vehicle_status",
+        capability=Capability.VEHICLE_STATE,
         translation_key="vehicle_status",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in VehicleState],
@@ -134,6 +139,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     *(_phase_current(phase) for phase in (1, 2, 3)),
     EVChargePointSensorEntityDescription(
         key="average_current",
+        capability=Capability.METERING,
         translation_key="average_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -144,6 +150,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="average_voltage",
+        capability=Capability.METERING,
         translation_key="average_voltage",
         device_class=SensorDeviceClass.VOLTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -155,6 +162,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         # Sum of voltage x current per phase, not the vendor library's sqrt(3) estimate.
         key="power",
+        capability=Capability.METERING,
         translation_key="power",
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
@@ -165,6 +173,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_energy",
+        capability=Capability.SESSIONS,
         translation_key="session_energy",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
@@ -176,6 +185,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         # A meter that never decreases: EVLifetimeEnergySensor adds the session deltas.
         key=LIFETIME_ENERGY,
+        capability=Capability.SESSIONS,
         translation_key=LIFETIME_ENERGY,
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
@@ -187,6 +197,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_cost",
+        capability=Capability.SESSION_COST,
         translation_key="session_cost",
         device_class=SensorDeviceClass.MONETARY,
         state_class=SensorStateClass.TOTAL,
@@ -198,6 +209,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="max_usage",
+        capability=Capability.CURRENT_SETTINGS,
         translation_key="max_usage",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -208,6 +220,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="smart_charging_max_usage",
+        capability=Capability.SMART_CHARGING,
         translation_key="smart_charging_max_usage",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -220,6 +233,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="max_offline",
+        capability=Capability.CURRENT_SETTINGS,
         translation_key="max_offline",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -232,6 +246,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="current_left",
+        capability=Capability.CURRENT_SETTINGS,
         translation_key="current_left",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -243,6 +258,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_start",
+        capability=Capability.SESSIONS,
         translation_key="session_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         reads=("session_start",),
@@ -250,6 +266,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_stop",
+        capability=Capability.SESSIONS,
         translation_key="session_stop",
         device_class=SensorDeviceClass.TIMESTAMP,
         reads=("session_stop",),
@@ -257,6 +274,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="offline_since",
+        capability=Capability.OFFLINE_TIME,
         translation_key="offline_since",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -269,6 +287,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     *(_grid_phase_current(phase) for phase in (1, 2, 3)),
     EVGridSensorEntityDescription(
         key="grid_total_current",
+        capability=Capability.GRID,
         translation_key="grid_total_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -279,6 +298,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_average_current",
+        capability=Capability.GRID,
         translation_key="grid_average_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -290,6 +310,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_max_current",
+        capability=Capability.GRID,
         translation_key="grid_max_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -300,6 +321,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_max_installed",
+        capability=Capability.GRID,
         translation_key="grid_max_installed",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
@@ -311,6 +333,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_max_reserved",
+        capability=Capability.GRID,
         translation_key="grid_max_reserved",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
@@ -333,7 +356,7 @@ async def async_setup_entry(
     grids_added: set[str] = set()
 
     def _create(evse_id: str) -> Iterable[Entity]:
-        for description in CHARGE_POINT_SENSORS:
+        for description in supported(coordinator, evse_id, CHARGE_POINT_SENSORS):
             if description.key == LIFETIME_ENERGY:
                 yield EVLifetimeEnergySensor(coordinator, evse_id, description)
             elif description.unit_fn is not None:
@@ -342,7 +365,11 @@ async def async_setup_entry(
                 yield EVChargePointSensor(coordinator, evse_id, description)
         grid_id = coordinator.data.charge_points[evse_id].grid_id
         # Several charge points can share a grid: its sensors are added once.
-        if grid_id is not None and grid_id not in grids_added:
+        if (
+            grid_id is not None
+            and grid_id not in grids_added
+            and coordinator.supports(evse_id, Capability.GRID)
+        ):
             grids_added.add(grid_id)
             for grid_description in GRID_SENSORS:
                 sensor = EVGridSensor(coordinator, grid_id, grid_description)
