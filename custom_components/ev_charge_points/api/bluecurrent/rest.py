@@ -30,10 +30,10 @@ from .exceptions import (
     BlueCurrentParseError,
     BlueCurrentRequestLimitError,
 )
-from .models import ChargePointStatus, Sustainability
 from .timeutil import parse_rest_timestamp
 
 if TYPE_CHECKING:
+    from .models import Sustainability
     import ssl
     from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
     from datetime import datetime, timedelta
@@ -241,48 +241,6 @@ class Contract:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class GridAddress:
-    """Where a grid connection is (personal data: nothing in repr)."""
-
-    street: str | None = field(default=None, repr=False)
-    housenumber: str | None = field(default=None, repr=False)
-    postal_code: str | None = field(default=None, repr=False)
-    city: str | None = field(default=None, repr=False)
-    country: str | None = field(default=None, repr=False)
-    region: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Grid:
-    """A grid connection as `GET /getgrids` lists it."""
-
-    grid_id: str
-    smart_charging: bool | None = None
-    address: GridAddress | None = None
-
-    @classmethod
-    def from_dict(cls, data: object) -> Self:
-        """Parse one item of `grids`."""
-        item = _mapping(data, "grid")
-        grid_id = _text(item.get("id"))
-        if grid_id is None:
-            raise BlueCurrentParseError("grid without id")
-        raw_address = item.get("address")
-        address = None
-        if isinstance(raw_address, dict):
-            address = GridAddress(
-                street=_text(raw_address.get("street")),
-                housenumber=_text(raw_address.get("housenumber")),
-                postal_code=_text(raw_address.get("postal_code")),
-                city=_text(raw_address.get("city")),
-                country=_text(raw_address.get("country")),
-                region=_text(raw_address.get("region")),
-            )
-        smart = item.get("smart_charging")
-        return cls(grid_id, smart if isinstance(smart, bool) else None, address)
-
-
 # --- client ----------------------------------------------------------------------------------
 
 
@@ -354,11 +312,6 @@ class BlueCurrentRestClient:
         except ValueError as err:
             raise BlueCurrentParseError(f"REST {path} did not answer JSON") from err
 
-    async def get_charge_point_status(self, evse_id: str) -> ChargePointStatus:
-        """`GET /chargepointstatus` (the CH_STATUS keys)."""
-        data = await self._request("GET", "chargepointstatus", params={"evse_id": evse_id})
-        return ChargePointStatus.from_dict(_mapping(data, "chargepointstatus reply"))
-
     async def get_contracts(self) -> list[Contract]:
         """`GET /getcontracts`."""
         data = _mapping(await self._request("GET", "getcontracts"), "contracts reply")
@@ -366,14 +319,6 @@ class BlueCurrentRestClient:
         if not isinstance(items, list):
             raise BlueCurrentParseError("contracts reply without a list")
         return [Contract.from_dict(item) for item in items]
-
-    async def get_grids(self) -> list[Grid]:
-        """`GET /getgrids`."""
-        data = _mapping(await self._request("GET", "getgrids"), "grids reply")
-        items = data.get("grids")
-        if not isinstance(items, list):
-            raise BlueCurrentParseError("grids reply without a list")
-        return [Grid.from_dict(item) for item in items]
 
     async def get_transactions_page(
         self, evse_ids: Sequence[str], page: int = 1, *, newest_first: bool = True
