@@ -33,10 +33,11 @@ from .exceptions import (
 from .timeutil import parse_rest_timestamp
 
 if TYPE_CHECKING:
-    from .models import Sustainability
     import ssl
     from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
     from datetime import datetime, timedelta
+
+    from .models import Sustainability
 
 
 _LOGGER = logging.getLogger(__name__)
