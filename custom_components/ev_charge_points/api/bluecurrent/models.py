@@ -243,22 +243,6 @@ def _timestamp(value: object) -> datetime | None:
     return parsed
 
 
-def _average(values: Iterable[float | None]) -> float | None:
-    """Mean of the non-zero phases, 1 dp; 0.0 if all known phases are 0; None if none known."""
-    known = [value for value in values if value is not None]
-    if not known:
-        return None
-    non_zero = [value for value in known if value != 0]
-    if not non_zero:
-        return 0.0
-    return round(sum(non_zero) / len(non_zero), 1)
-
-
-def _maximum(values: Iterable[float | None]) -> float | None:
-    known = [value for value in values if value is not None]
-    return max(known) if known else None
-
-
 def _payload(frame: Mapping[str, Any]) -> Mapping[str, Any]:
     """The `data` object of a frame; a bare data object (REST, tests) is accepted too."""
     if "data" in frame:
@@ -574,26 +558,6 @@ class ChargePointStatus:
         }
         return replace(self, **kept, present=self.present | previous.present)
 
-    @property
-    def power_w(self) -> float | None:
-        """Sum of V x I over the phases where both are known; None if no phase is known."""
-        products = [
-            voltage * current
-            for voltage, current in zip(self.voltages, self.currents, strict=True)
-            if voltage is not None and current is not None
-        ]
-        return round(sum(products), 1) if products else None
-
-    @property
-    def average_current(self) -> float | None:
-        """Mean current of the non-zero phases (A, 1 dp)."""
-        return _average(self.currents)
-
-    @property
-    def average_voltage(self) -> float | None:
-        """Mean voltage of the non-zero phases (V, 1 dp)."""
-        return _average(self.voltages)
-
 
 _SETTINGS_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "plug_and_charge": ("plug_and_charge",),
@@ -683,16 +647,6 @@ class GridStatus:
     max_installed: float | None = None
     max_reserved: float | None = None
 
-    @property
-    def average_current(self) -> float | None:
-        """Mean of the non-zero phases (A, 1 dp)."""
-        return _average(self.currents)
-
-    @property
-    def max_current(self) -> float | None:
-        """Highest phase current (A)."""
-        return _maximum(self.currents)
-
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a GRID_STATUS frame (or its bare `data` object)."""
@@ -720,16 +674,6 @@ class GridCurrent:
     evse_id: str | None
     currents: Phases
     grid_id: str | None = None
-
-    @property
-    def average_current(self) -> float | None:
-        """Mean of the non-zero phases (A, 1 dp)."""
-        return _average(self.currents)
-
-    @property
-    def max_current(self) -> float | None:
-        """Highest phase current (A)."""
-        return _maximum(self.currents)
 
     @classmethod
     def from_dict(cls, data: object) -> Self:
