@@ -10,20 +10,19 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.const import Platform
 
 from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
-    async_setup_charge_point_entities,
-    supported,
+    async_setup_described_entities,
 )
 from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import EVChargePointsCoordinator
@@ -76,15 +75,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add binary sensors for every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [
-            EVChargePointBinarySensor(coordinator, evse_id, description)
-            for description in supported(coordinator, evse_id, BINARY_SENSORS)
-        ]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.BINARY_SENSOR,
+        descriptions=BINARY_SENSORS,
+        entity=EVChargePointBinarySensor,
+    )
 
 
 class EVChargePointBinarySensor(EVChargePointEntity, BinarySensorEntity):

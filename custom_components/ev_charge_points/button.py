@@ -10,21 +10,19 @@ from homeassistant.components.button import (
     ButtonEntity,
     ButtonEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 
 from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
-    async_setup_charge_point_entities,
-    supported,
+    async_setup_described_entities,
 )
 from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Awaitable, Callable
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import EVChargePointsCoordinator
@@ -120,15 +118,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add buttons for every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [
-            EVChargePointButton(coordinator, evse_id, description)
-            for description in supported(coordinator, evse_id, BUTTONS)
-        ]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.BUTTON,
+        descriptions=BUTTONS,
+        entity=EVChargePointButton,
+    )
 
 
 class EVChargePointButton(EVChargePointEntity, ButtonEntity):

@@ -142,6 +142,32 @@ def async_setup_charge_point_entities(
     entry.async_on_unload(coordinator.async_add_new_charge_points_listener(_add))
 
 
+@callback
+def async_setup_described_entities[D: EVEntityDescription](
+    hass: HomeAssistant,
+    entry: EVChargePointsConfigEntry,
+    add_entities: Callable[[Iterable[Entity]], None],
+    *,
+    platform: Platform,
+    descriptions: Iterable[D],
+    entity: Callable[[AnyCoordinator, str, D], Entity],
+) -> None:
+    """A platform's setup: one `entity` per description the charge point supports, per point.
+
+    The brand's own entities of `platform` follow (see `async_setup_charge_point_entities`).
+    """
+    coordinator = entry.runtime_data.coordinator
+    described = tuple(descriptions)
+
+    def _create(evse_id: str) -> list[Entity]:
+        return [
+            entity(coordinator, evse_id, description)
+            for description in supported(coordinator, evse_id, described)
+        ]
+
+    async_setup_charge_point_entities(hass, entry, _create, add_entities, platform=platform)
+
+
 class _EVKeyedEntity(Entity):
     """An entity woken only by pushes for its own charge point or grid.
 

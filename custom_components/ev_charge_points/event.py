@@ -6,22 +6,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.const import Platform
 from homeassistant.core import callback
 
 from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
-    async_setup_charge_point_entities,
-    supported,
+    async_setup_described_entities,
 )
 from .events import EVENT_SESSION_ENDED
 from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .runtime import EVChargePointsConfigEntry
@@ -51,15 +48,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the session event of every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [
-            SessionEvent(coordinator, evse_id, description)
-            for description in supported(coordinator, evse_id, EVENTS)
-        ]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.EVENT,
+        descriptions=EVENTS,
+        entity=SessionEvent,
+    )
 
 
 class SessionEvent(EVChargePointEntity, EventEntity):

@@ -15,22 +15,18 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     RestoreNumber,
 )
-from homeassistant.const import UnitOfElectricCurrent
+from homeassistant.const import Platform, UnitOfElectricCurrent
 
 from .const import DEFAULT_MAX_CURRENT, MIN_CHARGE_CURRENT
 from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
-    async_setup_charge_point_entities,
-    supported,
+    async_setup_described_entities,
 )
 from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .runtime import EVChargePointsConfigEntry
@@ -63,15 +59,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the charge current limit of every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [
-            ChargeCurrentLimitNumber(coordinator, evse_id, description)
-            for description in supported(coordinator, evse_id, NUMBERS)
-        ]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.NUMBER,
+        descriptions=NUMBERS,
+        entity=ChargeCurrentLimitNumber,
+    )
 
 
 class ChargeCurrentLimitNumber(EVChargePointEntity, RestoreNumber):

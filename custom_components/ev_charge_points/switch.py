@@ -6,21 +6,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 
 from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
-    async_setup_charge_point_entities,
-    supported,
+    async_setup_described_entities,
 )
 from .model import Capability, ChargerActivity
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Awaitable, Callable
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import EVChargePointsCoordinator
@@ -94,15 +92,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add switches for every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [
-            EVChargePointSwitch(coordinator, evse_id, description)
-            for description in supported(coordinator, evse_id, SWITCHES)
-        ]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.SWITCH,
+        descriptions=SWITCHES,
+        entity=EVChargePointSwitch,
+    )
 
 
 class EVChargePointSwitch(EVChargePointEntity, SwitchEntity):
