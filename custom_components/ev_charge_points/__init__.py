@@ -67,7 +67,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntr
         )
     coordinator = brand.create_coordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
-    history = HistoryManager(hass, entry, coordinator) if brand.session_history else None
+    history = (
+        None
+        if brand.session_source is None
+        else HistoryManager(
+            hass, entry, coordinator, brand.session_source(hass, entry, coordinator)
+        )
+    )
     entry.runtime_data = EVChargePointsRuntimeData(
         brand=brand, coordinator=coordinator, history=history
     )

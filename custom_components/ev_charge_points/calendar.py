@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.util import dt as dt_util
 
-from .api.bluecurrent import NO_CARD
 from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
 from .model import Capability
 
@@ -39,15 +38,15 @@ SESSIONS = EVEntityDescription(
 RUNNING_STEP = timedelta(minutes=15)
 
 
-def session_event(session: ChargingSession) -> CalendarEvent:
-    """A completed session as a calendar event."""
+def session_event(session: ChargingSession, no_card_id: str | None) -> CalendarEvent:
+    """A completed session as a calendar event (`no_card_id`: the source's "no card")."""
     summary = f"{session.energy:.2f} kWh"
     if session.cost is not None and session.currency:
         summary += f", {session.cost:.2f} {session.currency}"
     details = [f"Energy: {session.energy:.2f} kWh"]
     if session.cost is not None:
         details.append(f"Cost: {session.cost:.2f} {session.currency or ''}".rstrip())
-    if session.card_name or (session.card_id and session.card_id != NO_CARD):
+    if session.card_name or (session.card_id and session.card_id != no_card_id):
         details.append(f"Card: {session.card_name or session.card_id}")
     end = session.end if session.end > session.start else session.start + timedelta(seconds=1)
     return CalendarEvent(
@@ -124,7 +123,7 @@ class EVSessionCalendar(EVChargePointEntity, CalendarEntity):
         await self._manager.async_ensure_synced()
         start, end = dt_util.as_utc(start_date), dt_util.as_utc(end_date)
         events = [
-            session_event(session)
+            session_event(session, self._manager.source.no_card_id)
             for session in self._manager.sessions(self._evse_id)
             if session.overlaps(start, end)
         ]

@@ -10,11 +10,6 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import async_redact_data
 
 from .const import CONF_API_TOKEN, DOMAIN
-from .history import (
-    CONF_APP_PASSPHRASE,
-    CONF_APP_PASSWORD,
-    CONF_APP_USERNAME,
-)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -23,7 +18,8 @@ if TYPE_CHECKING:
     from .coordinator import EVChargePointsCoordinator
     from .runtime import EVChargePointsConfigEntry
 
-# Secrets and personal data: tokens, e-mail, card ids and names, people, address, position, bank.
+# Secrets and personal data: tokens, e-mail, card ids and names, people, address, position,
+# bank; a brand adds its own keys (`Brand.redact`).
 TO_REDACT = {
     CONF_API_TOKEN,
     "token",
@@ -46,14 +42,6 @@ TO_REDACT = {
     "longitude",
     "x_coord",
     "y_coord",
-    # The app login of the charging history and the account's contracts.
-    CONF_APP_USERNAME,
-    CONF_APP_PASSWORD,
-    CONF_APP_PASSPHRASE,
-    "contract_id",
-    "contact_email",
-    "beneficiary_name",
-    "iban_beneficiary",
 }
 # Inside a card reference the card's own id and name identify a person as well.
 _CARD_KEYS = {"default_card", "preferred_card", "plug_and_charge_card"}
@@ -147,7 +135,7 @@ async def async_get_config_entry_diagnostics(
     }
     if (history := entry.runtime_data.history) is not None:
         data["history"] = await history.async_diagnostics()
-    return async_redact_data(data, TO_REDACT)
+    return async_redact_data(data, TO_REDACT | entry.runtime_data.brand.redact)
 
 
 async def async_get_device_diagnostics(
@@ -166,4 +154,4 @@ async def async_get_device_diagnostics(
         for grid_id in coordinator.data.grids:
             if coordinator.grid_device_identifier(grid_id) == identifier:
                 data["grid"] = _grid(coordinator, grid_id)
-    return async_redact_data(data, TO_REDACT)
+    return async_redact_data(data, TO_REDACT | entry.runtime_data.brand.redact)

@@ -13,14 +13,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
-from .api.bluecurrent import BlueCurrentError, BlueCurrentLoginError
-from .brands.bluecurrent.errors import explain
 from .const import DOMAIN
-from .errors import translated_error, validation_error
+from .errors import validation_error
 from .targets import ATTR_CONFIG_ENTRY_ID, resolve_account, resolve_charge_point
 
 if TYPE_CHECKING:
@@ -86,14 +83,8 @@ async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
         sessions = await manager.async_fetch_sessions(
             evse_ids, start=start, end=end, card=call.data.get(ATTR_CARD)
         )
-    except BlueCurrentLoginError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="history_login_refused"
-        ) from err
-    except BlueCurrentError as err:
-        raise translated_error(
-            err, fallback_key="history_unavailable", error_type=HomeAssistantError, explain=explain
-        ) from err
+    except manager.source.errors as err:
+        raise manager.source.action_error(err) from err
     return {"sessions": [session.as_dict() for session in sessions]}
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
 
     from .coordinator import EVChargePointsCoordinator
+    from .history import SessionSource
 
     type AnyCoordinator = EVChargePointsCoordinator[Any]
     type EntityFactory = Callable[[AnyCoordinator, str], Iterable[Entity]]
@@ -44,8 +45,9 @@ class Brand:
     opens the step named like the brand's key; "reauth_brand" and "reconfigure_brand" take
     over reauth and reconfigure of the brand's entries. `options_flow` builds its options.
     `entities` adds entities of the brand's own per platform (charge point id in, entities
-    out); `setup_actions` registers the brand's own actions once. `session_history` says
-    whether the brand has a session source for the calendar, statistics and account figures.
+    out), `account_entities` those of the whole account; `setup_actions` registers the brand's
+    own actions once. `session_source` builds the source of completed sessions (calendar,
+    statistics, sessions action); `redact` adds the brand's secret keys to diagnostics.
     """
 
     key: str
@@ -54,8 +56,14 @@ class Brand:
     flow_steps: Mapping[str, FlowStep] = field(default_factory=dict)
     options_flow: Callable[[], OptionsFlow] | None = None
     entities: Mapping[Platform, EntityFactory] = field(default_factory=dict)
+    account_entities: Mapping[Platform, Callable[[ConfigEntry[Any]], Iterable[Entity]]] = field(
+        default_factory=dict
+    )
     setup_actions: Callable[[HomeAssistant], None] | None = None
-    session_history: bool = False
+    session_source: (
+        Callable[[HomeAssistant, ConfigEntry[Any], AnyCoordinator], SessionSource] | None
+    ) = None
+    redact: frozenset[str] = frozenset()
 
 
 _BRANDS: dict[str, Brand] = {}

@@ -17,10 +17,10 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import (
     EntityCategory,
+    Platform,
     UnitOfElectricCurrent,
     UnitOfElectricPotential,
     UnitOfEnergy,
-    UnitOfMass,
     UnitOfPower,
 )
 from homeassistant.core import callback
@@ -30,11 +30,9 @@ from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
     EVGridEntity,
-    account_device_info,
     async_setup_charge_point_entities,
     supported,
 )
-from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager
 from .model import Capability, ChargerActivity, VehicleState
 
 if TYPE_CHECKING:
@@ -379,17 +377,9 @@ async def async_setup_entry(
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
 
-    # Account figures from the history module: the subscription always, the sustainability
-    # figures only with the app login (they come from the app socket).
-    manager = entry.runtime_data.history
-    if manager is None:
-        return
-    with_login = bool(entry.options.get(CONF_APP_USERNAME) and entry.options.get(CONF_APP_PASSWORD))
-    async_add_entities(
-        EVAccountSensor(coordinator, manager, description)
-        for description in ACCOUNT_SENSORS
-        if with_login or not description.needs_login
-    )
+    # Figures of the whole account, from brands that have them (on the account device).
+    if account_entities := entry.runtime_data.brand.account_entities.get(Platform.SENSOR):
+        async_add_entities(account_entities(entry))
 
 
 class EVChargePointSensor(EVChargePointEntity, SensorEntity):
@@ -550,88 +540,3 @@ class EVLifetimeEnergySensor(EVChargePointSensor, RestoreSensor):
         return LifetimeEnergyData(
             self._total, UnitOfEnergy.KILO_WATT_HOUR, self._session_start, self._counted
         )
-
-
-@dataclass(frozen=True, kw_only=True)
-class EVAccountSensorEntityDescription(SensorEntityDescription):
-    """An account figure read by the history module."""
-
-    value_fn: Callable[[HistoryManager], StateType]
-    needs_login: bool = False
-
-
-def _subscription(manager: HistoryManager) -> str | None:
-    if not manager.contracts:
-        return None
-    return ", ".join(
-        sorted({c.subscription_type for c in manager.contracts if c.subscription_type})
-    )
-
-
-ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
-    EVAccountSensorEntityDescription(
-        key="co2_saved",
-        translation_key="co2_saved",
-        device_class=SensorDeviceClass.WEIGHT,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        # The unit is not documented (§3.6): kilograms, as the app shows it (inferred).
-        native_unit_of_measurement=UnitOfMass.KILOGRAMS,
-        suggested_display_precision=1,
-        needs_login=True,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability.co2,
-    ),
-    EVAccountSensorEntityDescription(
-        key="trees_planted",
-        translation_key="trees_planted",
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        needs_login=True,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability.trees,
-    ),
-    EVAccountSensorEntityDescription(
-        key="subscription",
-        translation_key="subscription",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_subscription,
-    ),
-)
-
-
-class EVAccountSensor(SensorEntity):
-    """A figure of the whole account, on the account device.
-
-    Available with the connection, like every entity of the account; unknown until the
-    history module has read the figure.
-    """
-
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-    entity_description: EVAccountSensorEntityDescription
-
-    def __init__(
-        self,
-        coordinator: EVChargePointsCoordinator[Any],
-        manager: HistoryManager,
-        description: EVAccountSensorEntityDescription,
-    ) -> None:
-        """Set up the sensor."""
-        self.entity_description = description
-        self._coordinator = coordinator
-        self._manager = manager
-        self._attr_unique_id = f"{coordinator.customer_id}_{description.key}"
-        self._attr_device_info = account_device_info(coordinator)
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the connection state and the history imports, which read the figures."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._coordinator.async_add_listener(self.async_write_ha_state))
-        self.async_on_remove(self._manager.async_add_listener(self.async_write_ha_state))
-
-    @property
-    def available(self) -> bool:
-        """Available while the account is connected (with the coordinator's grace period)."""
-        return self._coordinator.connected
-
-    @property
-    def native_value(self) -> StateType:
-        """The figure."""
-        return self.entity_description.value_fn(self._manager)

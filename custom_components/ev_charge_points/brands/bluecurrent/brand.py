@@ -12,10 +12,19 @@ from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL
 from custom_components.ev_charge_points.registry import Brand
 
 from .actions import async_setup_actions
-from .const import BRAND, MANUFACTURER, MAX_FRAME_SIZE
+from .const import (
+    BRAND,
+    CONF_APP_PASSPHRASE,
+    CONF_APP_PASSWORD,
+    CONF_APP_USERNAME,
+    MANUFACTURER,
+    MAX_FRAME_SIZE,
+)
 from .coordinator import BlueCurrentCoordinator
 from .flow import FLOW_STEPS, BlueCurrentOptionsFlow
 from .select import charge_point_selects
+from .sensor import account_sensors
+from .sessions import BlueCurrentSessionSource
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -42,5 +51,17 @@ BLUE_CURRENT = Brand(
     options_flow=BlueCurrentOptionsFlow,
     entities={Platform.SELECT: charge_point_selects},  # type: ignore[dict-item]
     setup_actions=async_setup_actions,
-    session_history=True,
+    account_entities={Platform.SENSOR: account_sensors},
+    session_source=BlueCurrentSessionSource,  # type: ignore[arg-type]
+    redact=frozenset(
+        {
+            CONF_APP_USERNAME,
+            CONF_APP_PASSWORD,
+            CONF_APP_PASSPHRASE,
+            "contract_id",
+            "contact_email",
+            "beneficiary_name",
+            "iban_beneficiary",
+        }
+    ),
 )

@@ -32,15 +32,15 @@ from custom_components.ev_charge_points.api.bluecurrent import (
 )
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, LOGGER
 from custom_components.ev_charge_points.errors import format_reset_time
-from custom_components.ev_charge_points.history import (
+from custom_components.ev_charge_points.registry import CONF_BRAND
+
+from .const import (
+    BRAND,
     CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
     REAUTH_APP_LOGIN,
 )
-from custom_components.ev_charge_points.registry import CONF_BRAND
-
-from .const import BRAND
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
