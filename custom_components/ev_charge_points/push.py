@@ -6,8 +6,10 @@ session decides setup (success, auth failure, not ready). The grace period of th
 coordinator keeps entities available across a brief drop.
 
 A brand implements `_async_session` (one connection, returns or raises when it ends; it calls
-`_async_set_link_up` once data flows and sets `_delivered_in_session`) and may override
-`_async_after_error` (reauth, a rate-limit wait, or a socket the server closes on purpose).
+`_async_set_link_up` once data flows, `_async_set_link_down` when it ends, and sets
+`_delivered_in_session`) and may override `_async_after_error` (reauth, a rate-limit wait, or
+`_closed_on_purpose` (a server that closes the socket when a charger is switched off: that
+is "off", not an outage).
 """
 
 from __future__ import annotations
@@ -95,6 +97,14 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
             translation_key="cannot_connect",
             translation_placeholders={"error": str(err) or type(err).__name__},
         )
+
+    def _closed_on_purpose(self, error: Exception) -> bool:  # noqa: ARG002
+        """Whether the session ended because the server closed it on purpose.
+
+        veCharge, for one, closes a charger's socket when the charger is switched off: the
+        brand publishes the point as off and returns True here.
+        """
+        return False
 
     async def _async_after_error(self, error: Exception) -> AfterError:  # noqa: ARG002
         """Decide what follows a session that ended with `error`."""
@@ -185,6 +195,11 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
                 await self._async_session()
             except Exception as err:  # noqa: BLE001 - whatever breaks the link, the loop goes on
                 error = err
+            if error is not None and self._closed_on_purpose(error):
+                # No outage: setup succeeds, no grace period runs, entities stay available
+                # with what the brand published; reconnect after the backoff.
+                self._async_set_link_up()
+                error = None
             if error is not None and self._async_fail_setup(error):
                 return
             if self._stopping or self.hass.is_stopping:

@@ -46,7 +46,7 @@ SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
         key="charging",
         translation_key="charging",
         capability=Capability.CHARGING_SWITCH,
-        reads=("activity",),
+        reads=("activity", "charging_enabled"),
         value_fn=lambda cp: cp.charging_enabled,
         set_fn=lambda coordinator, evse_id, value: coordinator.async_set_charging(evse_id, value),
     ),
