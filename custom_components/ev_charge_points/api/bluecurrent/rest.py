@@ -17,7 +17,7 @@ import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
@@ -30,6 +30,7 @@ from .exceptions import (
     BlueCurrentParseError,
     BlueCurrentRequestLimitError,
 )
+from .fields import mapping, number, text
 from .timeutil import parse_rest_timestamp
 
 if TYPE_CHECKING:
@@ -90,35 +91,6 @@ def app_url_for(ws_url: str) -> str:
 # --- parsing helpers -------------------------------------------------------------------------
 
 
-def _mapping(value: object, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise BlueCurrentParseError(f"{what}: expected an object")
-    return value
-
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, int | float):
-        return str(value)
-    return None
-
-
-def _number(value: object) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    return None
-
-
 def _page_number(value: object) -> int | None:
     if isinstance(value, bool):
         return None
@@ -153,28 +125,28 @@ class Transaction:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse one item of `transactions`; a session without id, point or start is refused."""
-        item = _mapping(data, "transaction")
-        transaction_id = _text(item.get("transaction_id"))
-        evse_id = _text(item.get("chargepoint_id"))
+        item = mapping(data, "transaction")
+        transaction_id = text(item.get("transaction_id"))
+        evse_id = text(item.get("chargepoint_id"))
         started_at = parse_rest_timestamp(item.get("started_at"))
         if transaction_id is None or evse_id is None or started_at is None:
             raise BlueCurrentParseError("transaction without id, charge point or start time")
         ended_at = parse_rest_timestamp(item.get("end_time"))
-        card_id = _text(item.get("card_id"))
+        card_id = text(item.get("card_id"))
         return cls(
             transaction_id=transaction_id,
             evse_id=evse_id,
             started_at=started_at,
             ended_at=ended_at,
-            energy_kwh=max(0.0, _number(item.get("kwh")) or 0.0),
-            evse_name=_text(item.get("evse_name")),
-            chargepoint_type=_text(item.get("chargepoint_type")),
+            energy_kwh=max(0.0, number(item.get("kwh")) or 0.0),
+            evse_name=text(item.get("evse_name")),
+            chargepoint_type=text(item.get("chargepoint_type")),
             card_id=NO_CARD if card_id == HOME_USE_CARD else card_id,
-            card_name=_text(item.get("card_name")),
-            total_cost=_number(item.get("total_costs")),
-            total_cost_ex_vat=_number(item.get("total_costs_ex_vat")),
-            vat_percentage=_number(item.get("vat")),
-            currency=_text(item.get("currency")),
+            card_name=text(item.get("card_name")),
+            total_cost=number(item.get("total_costs")),
+            total_cost_ex_vat=number(item.get("total_costs_ex_vat")),
+            vat_percentage=number(item.get("vat")),
+            currency=text(item.get("currency")),
         )
 
     @property
@@ -197,7 +169,7 @@ class TransactionPage:
     @classmethod
     def from_dict(cls, data: object, *, page: int) -> Self:
         """Parse `{"data": {...}}`; unusable items are skipped and counted."""
-        body = _mapping(_mapping(data, "transactions reply").get("data"), "transactions data")
+        body = mapping(mapping(data, "transactions reply").get("data"), "transactions data")
         raw_items = body.get("transactions")
         if not isinstance(raw_items, list):
             raise BlueCurrentParseError("transactions reply without a transactions list")
@@ -232,13 +204,13 @@ class Contract:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse one item of `contracts`."""
-        item = _mapping(data, "contract")
+        item = mapping(data, "contract")
         return cls(
-            contract_id=_text(item.get("contract_id")),
-            subscription_type=_text(item.get("subscription_type")),
-            contact_email=_text(item.get("contact_email")),
-            beneficiary_name=_text(item.get("beneficiary_name")),
-            iban_beneficiary=_text(item.get("iban_beneficiary")),
+            contract_id=text(item.get("contract_id")),
+            subscription_type=text(item.get("subscription_type")),
+            contact_email=text(item.get("contact_email")),
+            beneficiary_name=text(item.get("beneficiary_name")),
+            iban_beneficiary=text(item.get("iban_beneficiary")),
         )
 
 
@@ -315,7 +287,7 @@ class BlueCurrentRestClient:
 
     async def get_contracts(self) -> list[Contract]:
         """`GET /getcontracts`."""
-        data = _mapping(await self._request("GET", "getcontracts"), "contracts reply")
+        data = mapping(await self._request("GET", "getcontracts"), "contracts reply")
         items = data.get("contracts")
         if not isinstance(items, list):
             raise BlueCurrentParseError("contracts reply without a list")
