@@ -19,6 +19,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from custom_components.ev_charge_points.registry import register_brand
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 
 @pytest.fixture
@@ -167,3 +171,21 @@ async def test_a_failed_poll_uses_the_same_grace_period_as_a_dropped_push(
     async_fire_time_changed(hass, dt_util.utcnow())
     await hass.async_block_till_done()
     assert hass.states.get(shed_switch).state == STATE_ON
+
+
+async def test_diagnostics_of_the_new_brand(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    """The neutral diagnostics describe its charge points; no history, no client counters."""
+    entry = await add_through_the_config_flow(hass)
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert diagnostics["entry"]["data"] == {"brand": BRAND_KEY}
+    assert diagnostics["connection"] == {"connected": True, "link_up": True, "reconnects": 0}
+    assert sorted(diagnostics["charge_points"]) == ["TB-1", "TB-2"]
+    shed = diagnostics["charge_points"]["TB-1"]
+    assert shed["model"]["charging_enabled"] is True
+    assert shed["derived"]["charging"] is True
+    assert shed["client"] is None
+    assert "history" not in diagnostics
