@@ -20,7 +20,6 @@ from homeassistant.helpers.event import async_track_point_in_utc_time, async_tra
 from homeassistant.util import dt as dt_util
 
 from custom_components.ev_charge_points.api.bluecurrent import (
-    HOME_USE_CARD,
     NO_CARD,
     BlueCurrentClient,
     BlueCurrentConnectionError,
@@ -40,31 +39,22 @@ from custom_components.ev_charge_points.const import DOMAIN, LOGGER
 from custom_components.ev_charge_points.errors import (
     format_reset_time,
     translated_error,
-    validation_error,
 )
 from custom_components.ev_charge_points.push import AfterError, PushCoordinator
 
 from .capabilities import BLUE_CURRENT_CAPABILITIES
+from .cards import ChargeCardsMixin
 from .const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
     ISSUE_REQUEST_LIMIT,
     MANUFACTURER,
-    NO_CARD_OPTION,
-)
-from .controls import (
-    OverrideWindow,
-    SmartChargingProfile,
-    boost_commands,
-    is_limit_schedule,
-    limit_window,
-    profile_setter,
-    with_points,
 )
 from .errors import explain
 from .mapping import PointState, grid_model
+from .schedules import OverrideSchedulesMixin
+from .smart_charging import SmartChargingMixin
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
     from datetime import datetime
 
     from homeassistant.config_entries import ConfigEntry
@@ -72,15 +62,21 @@ if TYPE_CHECKING:
 
     from custom_components.ev_charge_points.api.bluecurrent.models import (
         BlueCurrentMessage,
-        ChargeCard,
-        ChargeCards,
-        OverrideCurrentSchedule,
     )
-    from custom_components.ev_charge_points.model import Capability, ChargePointData
+    from custom_components.ev_charge_points.model import Capability
 
 
-class BlueCurrentCoordinator(PushCoordinator[BlueCurrentClient]):
-    """Keeps one Blue Current account's websocket open and its data current."""
+# The mixins declare the entry as set (it always is here); DataUpdateCoordinator allows None.
+class BlueCurrentCoordinator(  # type: ignore[misc]
+    OverrideSchedulesMixin,
+    ChargeCardsMixin,
+    SmartChargingMixin,
+    PushCoordinator[BlueCurrentClient],
+):
+    """Keeps one Blue Current account's websocket open and its data current.
+
+    Schedules and the current limit, charge cards and smart charging are mixins of their own.
+    """
 
     brand_name: ClassVar[str] = "Blue Current"
     manufacturer: ClassVar[str] = MANUFACTURER
@@ -99,12 +95,9 @@ class BlueCurrentCoordinator(PushCoordinator[BlueCurrentClient]):
         self._cancel_rollover: CALLBACK_TYPE | None = None
         self._requests_baseline = 0
         self._issue_id = f"{ISSUE_REQUEST_LIMIT}_{entry.entry_id}"
-        # Controls (see the "controls" section): None until read after a connect.
-        self.override_schedules: dict[str, OverrideCurrentSchedule] | None = None
-        self.charge_cards: ChargeCards | None = None
-        self._schedule_lock = asyncio.Lock()
-        self._current_limits: dict[str, float] = {}
-        self._chosen_cards: dict[str, str] = {}
+        # Schedules and cards: None until read after a connect.
+        self._init_schedules()
+        self._init_cards()
         self._session_cards: dict[str, str] = {}
 
     def capabilities(self, evse_id: str) -> frozenset[Capability]:  # noqa: ARG002
@@ -478,21 +471,6 @@ class BlueCurrentCoordinator(PushCoordinator[BlueCurrentClient]):
         """Release the cable (sent as documented, §2.1; a refusal is reported)."""
         await self.async_execute(evse_id, lambda client: client.unlock_connector(evse_id))
 
-    def boost_possible(self, charge_point: ChargePointData) -> bool:
-        """Whether a smart-charging profile holds the session back now (§6.1)."""
-        return bool(boost_commands(charge_point))
-
-    def current_limit_known(self, evse_id: str) -> bool:  # noqa: ARG002
-        """The limit is a schedule: known once the account's schedules were read."""
-        return self.override_schedules is not None
-
-    def current_limit(self, evse_id: str) -> float | None:
-        """The owned schedule's current; before the schedules are read, the kept value."""
-        if self.override_schedules is None:
-            return self.current_limit_wanted(evse_id)
-        owned = self.owned_limit_schedule(evse_id)
-        return owned.current if owned is not None else None
-
     async def async_set_blocked(self, evse_id: str, blocked: bool) -> None:  # noqa: FBT001
         """Block or unblock the charge point."""
         await self.async_execute(evse_id, lambda client: client.block(evse_id, blocked))
@@ -535,292 +513,7 @@ class BlueCurrentCoordinator(PushCoordinator[BlueCurrentClient]):
             self.charge_cards = cards
             self._async_notify_points()
 
-    # override schedules
-
-    def schedule_of(self, evse_id: str) -> OverrideCurrentSchedule | None:
-        """The override schedule the charge point belongs to (at most one)."""
-        for schedule in (self.override_schedules or {}).values():
-            if evse_id in schedule.charge_points:
-                return schedule
-        return None
-
-    def owned_limit_schedule(self, evse_id: str) -> OverrideCurrentSchedule | None:
-        """The schedule behind the charge current limit number, if the server has it.
-
-        It is recognised by its shape (only this charge point, every day, 00:00-23:59), so
-        it survives restarts without storing the server's id.
-        """
-        schedule = self.schedule_of(evse_id)
-        if schedule is None or not is_limit_schedule(schedule, evse_id):
-            return None
-        return schedule
-
-    def current_limit_wanted(self, evse_id: str) -> float | None:
-        """The limit the number keeps for this charge point (None: no limit)."""
-        return self._current_limits.get(evse_id)
-
-    @callback
-    def _async_store_schedule_list(self, schedules: list[OverrideCurrentSchedule]) -> None:
-        """Take the server's full list; a limit someone changed elsewhere is adopted."""
-        self.override_schedules = {schedule.schedule_id: schedule for schedule in schedules}
-        for evse_id in list(self._current_limits):
-            if (owned := self.owned_limit_schedule(evse_id)) is not None:
-                self._current_limits[evse_id] = owned.current
-        self._async_notify_points()
-
-    @callback
-    def _async_store_schedule(self, saved: OverrideCurrentSchedule) -> None:
-        """A created or edited schedule; its points leave any other schedule (one each)."""
-        schedules = self.override_schedules if self.override_schedules is not None else {}
-        points = set(saved.charge_points)
-        for schedule_id, schedule in list(schedules.items()):
-            if schedule_id == saved.schedule_id or not points & set(schedule.charge_points):
-                continue
-            remaining = tuple(p for p in schedule.charge_points if p not in points)
-            if remaining:
-                schedules[schedule_id] = with_points(schedule, remaining)
-            else:
-                del schedules[schedule_id]
-        schedules[saved.schedule_id] = saved
-        self.override_schedules = schedules
-
-    @callback
-    def _async_forget_schedule(self, schedule_id: str) -> None:
-        if self.override_schedules is not None:
-            self.override_schedules.pop(schedule_id, None)
-
-    @callback
-    def _async_schedules_changed(self) -> None:
-        """After our own change: a limit whose schedule is gone was removed on purpose."""
-        for evse_id in list(self._current_limits):
-            if self.owned_limit_schedule(evse_id) is None:
-                del self._current_limits[evse_id]
-        self._async_notify_points()
-
-    async def _async_require_schedules(self) -> dict[str, OverrideCurrentSchedule]:
-        if self.override_schedules is None:
-            self._async_store_schedule_list(await self.client.list_override_currents())
-        assert self.override_schedules is not None  # noqa: S101 - set just above
-        return self.override_schedules
-
-    async def _async_take_out(self, evse_ids: set[str], *, keep: str | None = None) -> None:
-        """Remove the points from every schedule but `keep` (edit, or clear when empty)."""
-        schedules = await self._async_require_schedules()
-        for schedule in list(schedules.values()):
-            if schedule.schedule_id == keep or not evse_ids & set(schedule.charge_points):
-                continue
-            remaining = [p for p in schedule.charge_points if p not in evse_ids]
-            if remaining:
-                self._async_store_schedule(
-                    await self.client.edit_override_current(
-                        schedule.schedule_id,
-                        remaining,
-                        start_time=schedule.start_time,
-                        start_days=schedule.start_days,
-                        stop_time=schedule.stop_time,
-                        stop_days=schedule.stop_days,
-                        current=schedule.current,
-                    )
-                )
-            else:
-                await self.client.clear_override_current(schedule.schedule_id)
-                self._async_forget_schedule(schedule.schedule_id)
-
-    async def _async_put_override(self, evse_ids: list[str], window: OverrideWindow) -> None:
-        """Create or replace the override of exactly these points (the vendor's algorithm).
-
-        One existing schedule covering only (some of) these points is edited; otherwise the
-        points leave their schedules first and a new one is created.
-        """
-        schedules = await self._async_require_schedules()
-        targets = set(evse_ids)
-        affected = [s for s in schedules.values() if targets & set(s.charge_points)]
-        if len(affected) == 1 and set(affected[0].charge_points) <= targets:
-            saved = await self.client.edit_override_current(
-                affected[0].schedule_id, evse_ids, **window.fields()
-            )
-        else:
-            await self._async_take_out(targets)
-            saved = await self.client.set_override_current(evse_ids, **window.fields())
-        self._async_store_schedule(saved)
-
-    async def _async_change_schedules(
-        self, evse_id: str | None, change: Callable[[], Awaitable[None]]
-    ) -> None:
-        """Run one schedule change under the lock, as a command (translated errors).
-
-        After a failure the list is read again: a multi-step change may have gone half
-        way, and the entities must show what the server has, not what was asked.
-        """
-
-        async def run(_client: BlueCurrentClient) -> None:
-            async with self._schedule_lock:
-                try:
-                    await change()
-                except BlueCurrentError:
-                    with contextlib.suppress(BlueCurrentError):
-                        self._async_store_schedule_list(await self.client.list_override_currents())
-                    self._async_notify_points()
-                    raise
-                self._async_schedules_changed()
-
-        await self.async_execute(evse_id, run)
-
-    async def async_set_override(self, evse_ids: list[str], window: OverrideWindow) -> None:
-        """Give these charge points one user override schedule (HomeAssistantError on failure)."""
-        await self._async_change_schedules(None, lambda: self._async_put_override(evse_ids, window))
-
-    async def async_edit_override(
-        self, schedule_id: str, evse_ids: list[str], window: OverrideWindow
-    ) -> None:
-        """Replace one schedule's points and window; its new points leave other schedules."""
-
-        async def change() -> None:
-            await self._async_take_out(set(evse_ids), keep=schedule_id)
-            self._async_store_schedule(
-                await self.client.edit_override_current(schedule_id, evse_ids, **window.fields())
-            )
-
-        await self._async_change_schedules(None, change)
-
-    async def async_clear_override(
-        self, *, evse_ids: set[str] | None = None, schedule_id: str | None = None
-    ) -> None:
-        """Take charge points out of their schedules, or delete one whole schedule."""
-
-        async def change() -> None:
-            if schedule_id is not None:
-                await self.client.clear_override_current(schedule_id)
-                self._async_forget_schedule(schedule_id)
-            if evse_ids:
-                await self._async_take_out(evse_ids)
-
-        await self._async_change_schedules(None, change)
-
-    async def async_list_overrides(self) -> list[OverrideCurrentSchedule]:
-        """Read the account's schedules from the server (and keep them)."""
-        schedules = await self.async_execute(None, lambda client: client.list_override_currents())
-        self._async_store_schedule_list(schedules)
-        return schedules
-
-    async def async_set_current_limit(
-        self, evse_id: str, value: float | None, *, only_if_missing: bool = False
-    ) -> None:
-        """Set the charge point's live ceiling through its own all-day schedule.
-
-        None removes the schedule (no ceiling). `only_if_missing` re-creates a limit the
-        server lost and leaves one that exists alone.
-        """
-
-        async def change() -> None:
-            owned = self.owned_limit_schedule(evse_id)
-            if only_if_missing and owned is not None:
-                return
-            if value is None:
-                if owned is not None:
-                    await self.client.clear_override_current(owned.schedule_id)
-                    self._async_forget_schedule(owned.schedule_id)
-                self._current_limits.pop(evse_id, None)
-                return
-            if owned is None or owned.current != value:
-                await self._async_put_override([evse_id], limit_window(value))
-            self._current_limits[evse_id] = value
-
-        await self._async_change_schedules(evse_id, change)
-
-    @callback
-    def async_keep_current_limit(self, evse_id: str, value: float) -> None:
-        """The number restored a limit: re-create it if the server does not have it.
-
-        A limit the server has (perhaps changed in the app) wins over the restored value.
-        """
-        if (owned := self.owned_limit_schedule(evse_id)) is not None:
-            value = owned.current
-        self._current_limits.setdefault(evse_id, value)
-        if self.override_schedules is not None and self.link_up:
-            self.config_entry.async_create_task(
-                self.hass,
-                self._async_reassert_current_limit(evse_id),
-                f"{DOMAIN} restore current limit",
-            )
-
-    async def _async_reassert_current_limits(self) -> None:
-        for evse_id in list(self._current_limits):
-            await self._async_reassert_current_limit(evse_id)
-
-    async def _async_reassert_current_limit(self, evse_id: str) -> None:
-        value = self._current_limits.get(evse_id)
-        if value is None or evse_id not in self._points or self.owned_limit_schedule(evse_id):
-            return
-        LOGGER.info("Restoring the charge current limit of %s, which the server lost", evse_id)
-        try:
-            await self.async_set_current_limit(evse_id, value, only_if_missing=True)
-        except HomeAssistantError as err:
-            LOGGER.warning("Could not restore the charge current limit of %s: %s", evse_id, err)
-
-    # charge cards
-
-    def valid_cards(self) -> list[ChargeCard]:
-        """The account's cards that can start a session."""
-        if self.charge_cards is None:
-            return []
-        return [card for card in self.charge_cards.cards if card.valid is not False]
-
-    def find_card(self, value: str) -> ChargeCard | None:
-        """A valid card by uid or by its printed id (case-insensitive)."""
-        wanted = value.strip().casefold()
-        for card in self.valid_cards():
-            if wanted in (card.uid.casefold(), (card.id or "").casefold()):
-                return card
-        return None
-
-    def chosen_card(self, evse_id: str) -> str:
-        """The card uid the start-session button and action use (NO_CARD: none)."""
-        return self._chosen_cards.get(evse_id, NO_CARD)
-
-    @callback
-    def async_choose_card(self, evse_id: str, card_uid: str) -> None:
-        """Remember the card chosen in the charge card select."""
-        self._chosen_cards[evse_id] = card_uid
-
-    async def async_list_charge_cards(self) -> ChargeCards:
-        """Read the account's charge cards from the server (and keep them)."""
-        cards = await self.async_execute(None, lambda client: client.get_charge_cards())
-        self.charge_cards = cards
-        self._async_notify_points()
-        return cards
-
-    def plug_and_charge_card(self, evse_id: str) -> str | None:
-        """Uid of the card plug and charge starts with (NO_CARD: none; None: unknown)."""
-        state = self._points.get(evse_id)
-        if state is None or (ref := state.info.plug_and_charge_card) is None:
-            return None
-        # The server shows "no card" as its own placeholder card (§6.3).
-        return NO_CARD if ref.uid in (None, NO_CARD, HOME_USE_CARD) else ref.uid
-
-    async def async_set_plug_and_charge_card(self, evse_id: str, card_uid: str) -> None:
-        """Choose the plug-and-charge card, then read the charge point list back."""
-
-        async def run(client: BlueCurrentClient) -> None:
-            await client.set_plug_and_charge_card(evse_id, card_uid)
-            await client.get_charge_points()
-
-        await self.async_execute(evse_id, run)
-        # The card is not part of the model: wake the point's entities explicitly.
-        self._async_notify_key(evse_id)
-
     # sessions
-
-    async def async_card_uid(self, card: str) -> str:
-        """The uid of a card named by uid or printed id; "no_card" (or NO_CARD) means none."""
-        if card.strip().casefold() in (NO_CARD_OPTION, NO_CARD.casefold()):
-            return NO_CARD
-        if self.charge_cards is None:
-            await self.async_list_charge_cards()
-        if (found := self.find_card(card)) is None:
-            # The value is not echoed: it may be a card uid, which stays out of logs.
-            raise validation_error("unknown_card")
-        return found.uid
 
     async def async_start_session(self, evse_id: str, card_uid: str | None = None) -> None:
         """Start a session with the card (None: the card chosen in the select)."""
@@ -831,56 +524,6 @@ class BlueCurrentCoordinator(PushCoordinator[BlueCurrentClient]):
     async def async_stop_session(self, evse_id: str) -> None:
         """Stop the running session."""
         await self.async_execute(evse_id, lambda client: client.stop_session(evse_id))
-
-    # smart charging
-
-    async def async_set_smart_charging(
-        self,
-        evse_id: str,
-        profile: SmartChargingProfile,
-        then: Callable[[BlueCurrentClient], Awaitable[None]] | None = None,
-    ) -> None:
-        """Make `profile` the active one (§6.1: the new one on first, then the old one off).
-
-        `then` sends the profile's settings afterwards. The charge point list is read back,
-        so the select shows what the server now reports, not what was asked.
-        """
-        charge_point = self.data.charge_points.get(evse_id)
-        flags = {
-            SmartChargingProfile.DELAYED: charge_point.delayed_charging if charge_point else None,
-            SmartChargingProfile.PRICE_BASED: (
-                charge_point.price_based_charging if charge_point else None
-            ),
-        }
-
-        async def run(client: BlueCurrentClient) -> None:
-            sent = False
-            if profile is not SmartChargingProfile.OFF and flags[profile] is not True:
-                await profile_setter(client, profile)(evse_id, True)  # noqa: FBT003
-                sent = True
-            for other, active in flags.items():
-                if other is not profile and active is not False:
-                    await profile_setter(client, other)(evse_id, False)  # noqa: FBT003
-                    sent = True
-            if then is not None:
-                await then(client)
-                sent = True
-            if sent:
-                # CH_STATUS does not carry the profile flags; the subscriber applies the list.
-                await client.get_charge_points()
-
-        await self.async_execute(evse_id, run)
-
-    async def async_boost(self, evse_id: str) -> None:
-        """Override the profile that holds charging back, for this session."""
-        charge_point = self.data.charge_points.get(evse_id)
-        commands = boost_commands(charge_point) if charge_point else []
-
-        async def run(client: BlueCurrentClient) -> None:
-            for command in commands:
-                await command(client, evse_id)
-
-        await self.async_execute(evse_id, run)
 
     # session events: the card of the ended session
 
