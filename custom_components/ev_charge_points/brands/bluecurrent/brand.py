@@ -27,8 +27,13 @@ from .sensor import account_sensors
 from .sessions import BlueCurrentSessionSource
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity import Entity
+
+    from custom_components.ev_charge_points.coordinator import EVChargePointsCoordinator
 
 
 def create_coordinator(hass: HomeAssistant, entry: ConfigEntry[Any]) -> BlueCurrentCoordinator:
@@ -43,16 +48,32 @@ def create_coordinator(hass: HomeAssistant, entry: ConfigEntry[Any]) -> BlueCurr
     return BlueCurrentCoordinator(hass, entry, client)
 
 
+def _ours(coordinator: EVChargePointsCoordinator[Any]) -> BlueCurrentCoordinator:
+    """Blue Current's coordinator: the registry only hands a brand its own entries."""
+    assert isinstance(coordinator, BlueCurrentCoordinator)  # noqa: S101 - see above
+    return coordinator
+
+
+def _selects(coordinator: EVChargePointsCoordinator[Any], evse_id: str) -> Iterable[Entity]:
+    return charge_point_selects(_ours(coordinator), evse_id)
+
+
+def _session_source(
+    hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: EVChargePointsCoordinator[Any]
+) -> BlueCurrentSessionSource:
+    return BlueCurrentSessionSource(hass, entry, _ours(coordinator))
+
+
 BLUE_CURRENT = Brand(
     key=BRAND,
     name=MANUFACTURER,
     create_coordinator=create_coordinator,
     flow_steps=FLOW_STEPS,
     options_flow=BlueCurrentOptionsFlow,
-    entities={Platform.SELECT: charge_point_selects},  # type: ignore[dict-item]
+    entities={Platform.SELECT: _selects},
     setup_actions=async_setup_actions,
     account_entities={Platform.SENSOR: account_sensors},
-    session_source=BlueCurrentSessionSource,  # type: ignore[arg-type]
+    session_source=_session_source,
     redact=frozenset(
         {
             CONF_APP_USERNAME,
