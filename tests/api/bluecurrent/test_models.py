@@ -777,4 +777,3 @@ def test_any_plausible_frame_only_raises_parse_error(frame: dict[str, Any]) -> N
     repr(message)  # models must also be printable
     if isinstance(message, ChargePointStatus):
         assert message.merged_onto(message) == message
-        _ = (message.power_w, message.average_current, message.average_voltage)
