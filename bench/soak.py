@@ -363,7 +363,7 @@ async def _soak(args: argparse.Namespace) -> bool:
         try:
             entry = await _set_up_entry(hass, child.info, args.points)
             coordinator = entry.runtime_data.coordinator
-            client = entry.runtime_data.client
+            client = entry.runtime_data.coordinator.client
             unsubscribe = client.subscribe(
                 lambda message: (
                     counter.on_status() if isinstance(message, ChargePointStatus) else None

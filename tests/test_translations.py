@@ -27,10 +27,10 @@ TRANSLATIONS = (
 ENGLISH = TRANSLATIONS / "en.json"
 OTHER_LANGUAGES = sorted(path for path in TRANSLATIONS.glob("*.json") if path != ENGLISH)
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-# Words a translation may share with English because that language uses them as they are.
+# Words a translation may share with English: brand names and words the language uses as they are.
 SAME_AS_ENGLISH = {
-    "de": {"Boost", "Offline", "Online"},
-    "nl": {"Account", "Boost", "Is offline", "Is online", "Offline", "Online"},
+    "de": {"Blue Current", "Boost", "Offline", "Online"},
+    "nl": {"Account", "Blue Current", "Boost", "Is offline", "Is online", "Offline", "Online"},
 }
 
 

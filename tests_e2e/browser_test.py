@@ -304,6 +304,9 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
                 page.get_by_label("Search for a brand name").fill("EV Charge Points")
                 page.get_by_text("EV Charge Points", exact=True).click()
 
+            with step(page, "choose the brand Blue Current", failures):
+                page.get_by_text("Blue Current", exact=True).click()
+
             with step(page, "enter the demo token and the simulator URL", failures):
                 page.locator("input[name=api_token]").fill(API_TOKEN)
                 url_field = page.locator("input[name=url]")

@@ -1,17 +1,19 @@
-"""EV Charge Points: charge points of cloud backends (Blue Current first)."""
+"""EV Charge Points: charge points of several brands, each a cloud or local backend."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.util.ssl import get_default_context
 
-from .api.bluecurrent import DEFAULT_URL, BlueCurrentClient
-from .const import CONF_API_TOKEN, CONF_URL, DOMAIN, MAX_FRAME_SIZE
-from .coordinator import BlueCurrentCoordinator, BlueCurrentRuntimeData, EVChargePointsConfigEntry
-from .history import HistoryManager, async_setup_history_services
+from . import brands  # noqa: F401 - registers the built-in brands
+from .const import DOMAIN, LOGGER, VERSION_1_BRAND
+from .history import HistoryManager
+from .history_actions import async_setup_history_services
+from .registry import CONF_BRAND, brand_of, registered_brands
+from .runtime import EVChargePointsConfigEntry, EVChargePointsRuntimeData
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -36,31 +38,54 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
     """Set up the integration; actions are registered here, once, not per entry."""
     async_setup_services(hass)
     async_setup_history_services(hass)
+    for brand in registered_brands():
+        if brand.setup_actions is not None:
+            brand.setup_actions(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> bool:
+    """Version 1 -> 2: the entry names its brand (every version 1 entry is Blue Current)."""
+    if entry.version > 2:  # noqa: PLR2004 - a downgrade: this code cannot read the entry
+        return False
+    if entry.version == 1:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_BRAND: VERSION_1_BRAND}, version=2
+        )
+        LOGGER.debug("Migrated entry %s to version 2", entry.entry_id)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> bool:
     """Connect to the account and set up its charge points."""
-    client = BlueCurrentClient(
-        entry.data[CONF_API_TOKEN],
-        url=entry.data.get(CONF_URL, DEFAULT_URL),
-        # HA builds this context once, off the event loop; the client never loads certificates.
-        ssl_context=get_default_context(),
-        max_message_size=MAX_FRAME_SIZE,
-    )
-    coordinator = BlueCurrentCoordinator(hass, entry, client)
+    brand = brand_of(entry)
+    if brand is None:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_brand",
+            translation_placeholders={"brand": str(entry.data.get(CONF_BRAND))},
+        )
+    coordinator = brand.create_coordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
-    history = HistoryManager(hass, entry)
-    entry.runtime_data = BlueCurrentRuntimeData(
-        client=client, coordinator=coordinator, history=history
+    history = (
+        None
+        if brand.session_source is None
+        else HistoryManager(
+            hass, entry, coordinator, brand.session_source(hass, entry, coordinator)
+        )
     )
-    entry.async_on_unload(history.async_stop)
+    entry.runtime_data = EVChargePointsRuntimeData(
+        brand=brand, coordinator=coordinator, history=history
+    )
+    if history is not None:
+        entry.async_on_unload(history.async_stop)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # After the platforms: the calendar and account sensors follow the first import.
-    history.async_start()
+    if history is not None:
+        history.async_start()
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> bool:
-    """Unload the platforms; the coordinator closes the socket via its on-unload hook."""
+    """Unload the platforms; the coordinator closes its connection via its on-unload hook."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.const import Platform
 
-from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    async_setup_described_entities,
+)
+from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData
+    from .runtime import EVChargePointsConfigEntry
 
 # Read-only: every value arrives by push.
 PARALLEL_UPDATES = 0
@@ -47,6 +53,7 @@ BINARY_SENSORS: tuple[EVChargePointBinarySensorEntityDescription, ...] = (
     ),
     EVChargePointBinarySensorEntityDescription(
         key="vehicle_connected",
+        capability=Capability.VEHICLE_STATE,
         translation_key="vehicle_connected",
         device_class=BinarySensorDeviceClass.PLUG,
         reads=("vehicle_state",),
@@ -68,15 +75,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add binary sensors for every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [
-            EVChargePointBinarySensor(coordinator, evse_id, description)
-            for description in BINARY_SENSORS
-        ]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.BINARY_SENSOR,
+        descriptions=BINARY_SENSORS,
+        entity=EVChargePointBinarySensor,
+    )
 
 
 class EVChargePointBinarySensor(EVChargePointEntity, BinarySensorEntity):
@@ -86,7 +92,7 @@ class EVChargePointBinarySensor(EVChargePointEntity, BinarySensorEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         evse_id: str,
         description: EVChargePointBinarySensorEntityDescription,
     ) -> None:

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.button import (
     ButtonDeviceClass,
     ButtonEntity,
     ButtonEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 
-from .coordinator import boost_commands
-from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    async_setup_described_entities,
+)
+from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Awaitable, Callable
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData
+    from .runtime import EVChargePointsConfigEntry
+
+    type AnyCoordinator = EVChargePointsCoordinator[Any]
 
 # One command at a time per button: each waits for the charge point's answer.
 PARALLEL_UPDATES = 1
@@ -37,8 +43,10 @@ class EVChargePointButtonEntityDescription(ButtonEntityDescription, EVEntityDesc
     (activity for the default, online).
     """
 
-    press_fn: Callable[[BlueCurrentCoordinator, str], Awaitable[None]]
-    available_fn: Callable[[ChargePointData], bool] = lambda cp: cp.online
+    press_fn: Callable[[AnyCoordinator, str], Awaitable[None]]
+    available_fn: Callable[[AnyCoordinator, ChargePointData], bool] = lambda _coordinator, cp: (
+        cp.online
+    )
 
 
 BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
@@ -48,9 +56,8 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         reads=("activity",),
-        press_fn=lambda coordinator, evse_id: coordinator.async_execute(
-            evse_id, lambda client: client.soft_reset(evse_id)
-        ),
+        capability=Capability.RESTART,
+        press_fn=lambda coordinator, evse_id: coordinator.async_restart(evse_id),
     ),
     EVChargePointButtonEntityDescription(
         key="reboot",
@@ -58,21 +65,22 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         reads=("activity",),
-        press_fn=lambda coordinator, evse_id: coordinator.async_execute(
-            evse_id, lambda client: client.reboot(evse_id)
-        ),
+        capability=Capability.REBOOT,
+        press_fn=lambda coordinator, evse_id: coordinator.async_reboot(evse_id),
     ),
     EVChargePointButtonEntityDescription(
         # With the card chosen in the charge card select (none until one is chosen).
         key="start_session",
         translation_key="start_session",
         reads=("activity",),
+        capability=Capability.START_STOP_SESSION,
         press_fn=lambda coordinator, evse_id: coordinator.async_start_session(evse_id),
     ),
     EVChargePointButtonEntityDescription(
         key="stop_session",
         translation_key="stop_session",
         reads=("activity",),
+        capability=Capability.START_STOP_SESSION,
         press_fn=lambda coordinator, evse_id: coordinator.async_stop_session(evse_id),
     ),
     EVChargePointButtonEntityDescription(
@@ -83,16 +91,16 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
         reads=("activity",),
-        press_fn=lambda coordinator, evse_id: coordinator.async_execute(
-            evse_id, lambda client: client.unlock_connector(evse_id)
-        ),
+        capability=Capability.UNLOCK_CONNECTOR,
+        press_fn=lambda coordinator, evse_id: coordinator.async_unlock_connector(evse_id),
     ),
     EVChargePointButtonEntityDescription(
         # Only while a smart-charging profile holds the session back (§6.1).
         key="boost",
         translation_key="boost",
+        capability=Capability.SMART_CHARGING,
         press_fn=lambda coordinator, evse_id: coordinator.async_boost(evse_id),
-        available_fn=lambda cp: bool(boost_commands(cp)),
+        available_fn=lambda coordinator, cp: coordinator.boost_possible(cp),
         reads=(
             "activity",
             "vehicle_state",
@@ -110,12 +118,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add buttons for every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [EVChargePointButton(coordinator, evse_id, description) for description in BUTTONS]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.BUTTON,
+        descriptions=BUTTONS,
+        entity=EVChargePointButton,
+    )
 
 
 class EVChargePointButton(EVChargePointEntity, ButtonEntity):
@@ -125,7 +135,7 @@ class EVChargePointButton(EVChargePointEntity, ButtonEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: AnyCoordinator,
         evse_id: str,
         description: EVChargePointButtonEntityDescription,
     ) -> None:
@@ -138,7 +148,7 @@ class EVChargePointButton(EVChargePointEntity, ButtonEntity):
         return (
             super().available
             and self.charge_point is not None
-            and self.entity_description.available_fn(self.charge_point)
+            and self.entity_description.available_fn(self.coordinator, self.charge_point)
         )
 
     async def async_press(self) -> None:

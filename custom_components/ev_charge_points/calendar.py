@@ -7,13 +7,13 @@ calendar reads is filled at setup and after every session end.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.util import dt as dt_util
 
-from .api.bluecurrent import NO_CARD
 from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .model import Capability
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .history import ChargingSession, HistoryManager
+    from .runtime import EVChargePointsConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -37,15 +38,15 @@ SESSIONS = EVEntityDescription(
 RUNNING_STEP = timedelta(minutes=15)
 
 
-def session_event(session: ChargingSession) -> CalendarEvent:
-    """A completed session as a calendar event."""
+def session_event(session: ChargingSession, no_card_id: str | None) -> CalendarEvent:
+    """A completed session as a calendar event (`no_card_id`: the source's "no card")."""
     summary = f"{session.energy:.2f} kWh"
     if session.cost is not None and session.currency:
         summary += f", {session.cost:.2f} {session.currency}"
     details = [f"Energy: {session.energy:.2f} kWh"]
     if session.cost is not None:
         details.append(f"Cost: {session.cost:.2f} {session.currency or ''}".rstrip())
-    if session.card_name or (session.card_id and session.card_id != NO_CARD):
+    if session.card_name or (session.card_id and session.card_id != no_card_id):
         details.append(f"Card: {session.card_name or session.card_id}")
     end = session.end if session.end > session.start else session.start + timedelta(seconds=1)
     return CalendarEvent(
@@ -65,9 +66,12 @@ async def async_setup_entry(
     """Add a sessions calendar per charge point."""
     coordinator = entry.runtime_data.coordinator
     manager = entry.runtime_data.history
+    if manager is None:
+        return  # the brand has no session source
 
     def _create(evse_id: str) -> Iterable[Entity]:
-        yield EVSessionCalendar(coordinator, manager, evse_id)
+        if coordinator.supports(evse_id, Capability.SESSION_HISTORY):
+            yield EVSessionCalendar(coordinator, manager, evse_id)
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
 
@@ -76,7 +80,7 @@ class EVSessionCalendar(EVChargePointEntity, CalendarEntity):
     """Completed sessions of one charge point; the running one is the current event."""
 
     def __init__(
-        self, coordinator: BlueCurrentCoordinator, manager: HistoryManager, evse_id: str
+        self, coordinator: EVChargePointsCoordinator[Any], manager: HistoryManager, evse_id: str
     ) -> None:
         """Set up the calendar."""
         super().__init__(coordinator, evse_id, SESSIONS)
@@ -119,7 +123,7 @@ class EVSessionCalendar(EVChargePointEntity, CalendarEntity):
         await self._manager.async_ensure_synced()
         start, end = dt_util.as_utc(start_date), dt_util.as_utc(end_date)
         events = [
-            session_event(session)
+            session_event(session, self._manager.source.no_card_id)
             for session in self._manager.sessions(self._evse_id)
             if session.overlaps(start, end)
         ]

@@ -9,7 +9,8 @@ from typing import Final
 DOMAIN: Final = "ev_charge_points"
 LOGGER = logging.getLogger(__package__)
 
-MANUFACTURER_BLUE_CURRENT: Final = "Blue Current"
+# Entries of config entry version 1 were made when Blue Current was the only brand.
+VERSION_1_BRAND: Final = "bluecurrent"
 
 # Keys in entry.data (CONF_API_TOKEN and CONF_URL from homeassistant.const share these values).
 CONF_API_TOKEN: Final = "api_token"  # noqa: S105 - a key name, not a secret
@@ -27,12 +28,8 @@ RECONNECT_MAX_DELAY: Final = 58.0
 # Each delay is drawn from the top tenth below its ceiling: enough to spread the reconnects
 # of many installations after an outage without making the wait much shorter on average.
 RECONNECT_JITTER: Final = 0.1
-# The account's charge point list is re-read this often (and after every reconnect).
-CHARGE_POINTS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 
-ISSUE_REQUEST_LIMIT: Final = "request_limit_reached"
-
-# Largest websocket frame read from Blue Current. The charge-point list of an account with
-# 1000 charge points is about 1.4 MB, over the websockets default of 1 MiB; anything larger
-# than this bound closes the connection instead of filling memory.
-MAX_FRAME_SIZE: Final = 16 << 20
+# The lowest current a charge point offers (IEC 61851); below it a car does not charge.
+MIN_CHARGE_CURRENT: Final = 6.0
+# The ceiling a current limit offers until the charge point reports its own maximum.
+DEFAULT_MAX_CURRENT: Final = 32.0

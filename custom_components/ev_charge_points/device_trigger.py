@@ -21,8 +21,8 @@ from homeassistant.const import (
 )
 
 from .const import DOMAIN
-from .coordinator import EVENT_CHARGE_POINT, POINT_EVENTS
 from .device_condition import is_charge_point_device
+from .events import EVENT_CHARGE_POINT, POINT_EVENTS
 
 if TYPE_CHECKING:
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant

@@ -10,19 +10,16 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import async_redact_data
 
 from .const import CONF_API_TOKEN, DOMAIN
-from .history import (
-    CONF_APP_PASSPHRASE,
-    CONF_APP_PASSWORD,
-    CONF_APP_USERNAME,
-)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.device_registry import DeviceEntry
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
+    from .runtime import EVChargePointsConfigEntry
 
-# Secrets and personal data: tokens, e-mail, card ids and names, people, address, position, bank.
+# Secrets and personal data: tokens, e-mail, card ids and names, people, address, position,
+# bank; a brand adds its own keys (`Brand.redact`).
 TO_REDACT = {
     CONF_API_TOKEN,
     "token",
@@ -45,14 +42,6 @@ TO_REDACT = {
     "longitude",
     "x_coord",
     "y_coord",
-    # The app login of the charging history and the account's contracts.
-    CONF_APP_USERNAME,
-    CONF_APP_PASSWORD,
-    CONF_APP_PASSPHRASE,
-    "contract_id",
-    "contact_email",
-    "beneficiary_name",
-    "iban_beneficiary",
 }
 # Inside a card reference the card's own id and name identify a person as well.
 _CARD_KEYS = {"default_card", "preferred_card", "plug_and_charge_card"}
@@ -64,6 +53,8 @@ def _plain(value: Any) -> Any:  # noqa: PLR0911 - one branch per kind of value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         result: dict[str, Any] = {}
         for item in dataclasses.fields(value):
+            if item.metadata.get("omit_if_none") and getattr(value, item.name) is None:
+                continue
             plain = _plain(getattr(value, item.name))
             if item.name in _CARD_KEYS and isinstance(plain, dict):
                 plain = async_redact_data(plain, _CARD_REDACT)
@@ -82,7 +73,7 @@ def _plain(value: Any) -> Any:  # noqa: PLR0911 - one branch per kind of value
     return value
 
 
-def _charge_point(coordinator: BlueCurrentCoordinator, evse_id: str) -> dict[str, Any]:
+def _charge_point(coordinator: EVChargePointsCoordinator[Any], evse_id: str) -> dict[str, Any]:
     model = coordinator.data.charge_points.get(evse_id)
     return {
         "model": _plain(model),
@@ -101,7 +92,7 @@ def _charge_point(coordinator: BlueCurrentCoordinator, evse_id: str) -> dict[str
     }
 
 
-def _grid(coordinator: BlueCurrentCoordinator, grid_id: str) -> dict[str, Any]:
+def _grid(coordinator: EVChargePointsCoordinator[Any], grid_id: str) -> dict[str, Any]:
     model = coordinator.data.grids.get(grid_id)
     return {
         "model": _plain(model),
@@ -115,18 +106,9 @@ def _grid(coordinator: BlueCurrentCoordinator, grid_id: str) -> dict[str, Any]:
     }
 
 
-def _connection(coordinator: BlueCurrentCoordinator) -> dict[str, Any]:
-    client = coordinator.client
-    return {
-        "connected": coordinator.connected,
-        "link_up": coordinator.link_up,
-        "client_connected": client.connected,
-        "reconnects": coordinator.reconnects,
-        "limited_until": _plain(coordinator.limited_until),
-        "requests_sent": client.requests_sent,
-        "requests_today": coordinator.requests_today,
-        "dropped_messages": client.dropped_messages,
-    }
+def _connection(coordinator: EVChargePointsCoordinator[Any]) -> dict[str, Any]:
+    connection: dict[str, Any] = _plain(coordinator.connection_diagnostics())
+    return connection
 
 
 async def async_get_config_entry_diagnostics(
@@ -151,8 +133,9 @@ async def async_get_config_entry_diagnostics(
             grid_id: _grid(coordinator, grid_id) for grid_id in sorted(coordinator.data.grids)
         },
     }
-    data["history"] = await entry.runtime_data.history.async_diagnostics()
-    return async_redact_data(data, TO_REDACT)
+    if (history := entry.runtime_data.history) is not None:
+        data["history"] = await history.async_diagnostics()
+    return async_redact_data(data, TO_REDACT | entry.runtime_data.brand.redact)
 
 
 async def async_get_device_diagnostics(
@@ -171,4 +154,4 @@ async def async_get_device_diagnostics(
         for grid_id in coordinator.data.grids:
             if coordinator.grid_device_identifier(grid_id) == identifier:
                 data["grid"] = _grid(coordinator, grid_id)
-    return async_redact_data(data, TO_REDACT)
+    return async_redact_data(data, TO_REDACT | entry.runtime_data.brand.redact)

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from .const import DOMAIN, MANUFACTURER_BLUE_CURRENT
+from .const import DOMAIN
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from homeassistant.const import Platform
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
-    from .model import ChargePointData, GridData
+    from .coordinator import EVChargePointsCoordinator
+    from .model import Capability, ChargePointData, GridData
+    from .runtime import EVChargePointsConfigEntry
+
+    type AnyCoordinator = EVChargePointsCoordinator[Any]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +38,19 @@ class EVEntityDescription(EntityDescription):
     """
 
     reads: tuple[str, ...] | None = None
+    # What the charge point must be able to do for the entity to exist (None: always).
+    capability: Capability | None = None
+
+
+def supported[D: EVEntityDescription](
+    coordinator: AnyCoordinator, evse_id: str, descriptions: Iterable[D]
+) -> list[D]:
+    """The descriptions whose capability the charge point has."""
+    return [
+        description
+        for description in descriptions
+        if coordinator.supports(evse_id, description.capability)
+    ]
 
 
 @callback
@@ -53,21 +70,21 @@ def async_register_grid_devices(
         )
 
 
-def grid_device_info(coordinator: BlueCurrentCoordinator, grid_id: str) -> DeviceInfo:
+def grid_device_info(coordinator: AnyCoordinator, grid_id: str) -> DeviceInfo:
     """The device of a grid (building connection), named "Grid <id>" in the user's language."""
     return DeviceInfo(
         identifiers={(DOMAIN, coordinator.grid_device_identifier(grid_id))},
-        manufacturer=MANUFACTURER_BLUE_CURRENT,
+        manufacturer=coordinator.manufacturer,
         translation_key="grid",
         translation_placeholders={"grid": coordinator.grid_label(grid_id)},
     )
 
 
-def account_device_info(coordinator: BlueCurrentCoordinator) -> DeviceInfo:
+def account_device_info(coordinator: AnyCoordinator) -> DeviceInfo:
     """The device that holds the figures of the whole account (a cloud service)."""
     return DeviceInfo(
         identifiers={(DOMAIN, coordinator.account_device_identifier)},
-        manufacturer=MANUFACTURER_BLUE_CURRENT,
+        manufacturer=coordinator.manufacturer,
         translation_key="account",
         entry_type=dr.DeviceEntryType.SERVICE,
     )
@@ -79,9 +96,15 @@ def async_setup_charge_point_entities(
     entry: EVChargePointsConfigEntry,
     create: Callable[[str], Iterable[Entity]],
     add_entities: Callable[[Iterable[Entity]], None],
+    *,
+    platform: Platform | None = None,
 ) -> None:
-    """Add the entities of every known charge point, and of every charge point announced later."""
+    """Add the entities of every known charge point, and of every charge point announced later.
+
+    With `platform`, the brand's own entities of that platform are added after `create`'s.
+    """
     coordinator = entry.runtime_data.coordinator
+    brand_create = entry.runtime_data.brand.entities.get(platform) if platform else None
     added: set[str] = set()
 
     @callback
@@ -105,7 +128,10 @@ def async_setup_charge_point_entities(
         )
         entities: list[Entity] = []
         for evse_id in new:
-            for entity in create(evse_id):
+            created = list(create(evse_id))
+            if brand_create is not None:
+                created.extend(brand_create(coordinator, evse_id))
+            for entity in created:
                 # A charge point that leaves the account loses its device and entities;
                 # should it come back, it is announced again and needs new ones.
                 entity.async_on_remove(partial(added.discard, evse_id))
@@ -114,6 +140,32 @@ def async_setup_charge_point_entities(
 
     _add(coordinator.data.charge_points)
     entry.async_on_unload(coordinator.async_add_new_charge_points_listener(_add))
+
+
+@callback
+def async_setup_described_entities[D: EVEntityDescription](
+    hass: HomeAssistant,
+    entry: EVChargePointsConfigEntry,
+    add_entities: Callable[[Iterable[Entity]], None],
+    *,
+    platform: Platform,
+    descriptions: Iterable[D],
+    entity: Callable[[AnyCoordinator, str, D], Entity],
+) -> None:
+    """A platform's setup: one `entity` per description the charge point supports, per point.
+
+    The brand's own entities of `platform` follow (see `async_setup_charge_point_entities`).
+    """
+    coordinator = entry.runtime_data.coordinator
+    described = tuple(descriptions)
+
+    def _create(evse_id: str) -> list[Entity]:
+        return [
+            entity(coordinator, evse_id, description)
+            for description in supported(coordinator, evse_id, described)
+        ]
+
+    async_setup_charge_point_entities(hass, entry, _create, add_entities, platform=platform)
 
 
 class _EVKeyedEntity(Entity):
@@ -127,7 +179,7 @@ class _EVKeyedEntity(Entity):
     _attr_should_poll = False
 
     def __init__(
-        self, coordinator: BlueCurrentCoordinator, key: str, description: EVEntityDescription
+        self, coordinator: AnyCoordinator, key: str, description: EVEntityDescription
     ) -> None:
         """Store the coordinator, the charge point or grid id and what the entity reads."""
         self.coordinator = coordinator
@@ -171,7 +223,7 @@ class EVChargePointEntity(_EVKeyedEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: AnyCoordinator,
         evse_id: str,
         description: EVEntityDescription,
     ) -> None:
@@ -212,7 +264,7 @@ class EVGridEntity(_EVKeyedEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: AnyCoordinator,
         grid_id: str,
         description: EVEntityDescription,
     ) -> None:

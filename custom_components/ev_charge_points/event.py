@@ -6,19 +6,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.const import Platform
 from homeassistant.core import callback
 
-from .coordinator import EVENT_SESSION_ENDED
-from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    async_setup_described_entities,
+)
+from .events import EVENT_SESSION_ENDED
+from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import EVChargePointsConfigEntry
+    from .runtime import EVChargePointsConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -31,6 +34,7 @@ class EVEventEntityDescription(EventEntityDescription, EVEntityDescription):
 SESSION_DESCRIPTION = EVEventEntityDescription(
     key="session",
     translation_key="session",
+    capability=Capability.SESSIONS,
     event_types=[EVENT_SESSION_ENDED],
     # Its state is the last event (written when it fires) and availability.
     reads=(),
@@ -44,12 +48,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the session event of every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [SessionEvent(coordinator, evse_id, SESSION_DESCRIPTION)]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.EVENT,
+        descriptions=EVENTS,
+        entity=SessionEvent,
+    )
 
 
 class SessionEvent(EVChargePointEntity, EventEntity):

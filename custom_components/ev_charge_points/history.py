@@ -1,21 +1,18 @@
-"""Charging history: REST transactions into a local ledger, long-term statistics and an action.
+"""Charging history: a brand's completed sessions into a local ledger and statistics.
 
 One `HistoryManager` per config entry:
 - keeps the account's completed sessions in a `Store` (the ledger, with a watermark: the latest
-  stop time seen), read incrementally from the REST API (newest first, paging stops one day
-  before the watermark);
+  stop time seen), read incrementally from the brand's source (what stopped since a day before
+  the watermark, everything of charge points new to the ledger);
 - imports them as hourly external statistics per charge point, energy in kWh and cost in the
   tariff currency, each session spread over the hours it spans in proportion to the time. The
   cumulative sums are a pure function of the ledger, and rows are written (upserted by their
   start hour) from the earliest hour a new session touches, so a re-import changes nothing and
   sessions that ended while Home Assistant was off fill their gap on the next import;
 - runs an import at setup and shortly after each session end;
-- answers the `get_charging_sessions` action from the REST API and feeds the calendar.
+- answers the `get_charging_sessions` action (history_actions.py) and feeds the calendar.
 
-REST auth (§10 q7, unknown): the API token's auth token is tried first. When REST refuses it,
-the app login of the options flow is used (e-mail, password and the app's SJCL passphrase,
-which this project does not ship); without one a repair issue asks for it. A refused app login
-starts a reauth flow for it.
+The sessions come from the brand's `SessionSource` (Blue Current: REST transactions).
 """
 
 from __future__ import annotations
@@ -25,77 +22,38 @@ import contextlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, Literal, Self, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
 
-import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import (
     CALLBACK_TYPE,
     HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
-from homeassistant.util.ssl import get_default_context
 
-from .api.bluecurrent import (
-    DEFAULT_REST_URL,
-    DEFAULT_URL,
-    BlueCurrentError,
-    BlueCurrentLoginError,
-    BlueCurrentRestAuthError,
-    BlueCurrentRestClient,
-    Contract,
-    Sustainability,
-    Transaction,
-    app_login,
-    app_url_for,
-    rest_url_for,
-)
-from .const import CONF_URL, DOMAIN, LOGGER
-from .errors import translated_error
-from .services import resolve_account, resolve_charge_point, validation_error
+from .const import DOMAIN, LOGGER
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Callable, Iterable
 
     from homeassistant.components.recorder.models import StatisticData, StatisticMetaData
+    from homeassistant.config_entries import ConfigEntry
 
-    from .coordinator import EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData
 
-# Options of the app login (options flow).
-CONF_APP_USERNAME: Final = "app_username"
-CONF_APP_PASSWORD: Final = "app_password"  # noqa: S105 - a key name
-CONF_APP_PASSPHRASE: Final = "app_passphrase"  # noqa: S105 - a key name
-# Marks a reauth flow that asks for the app login instead of the API token.
-REAUTH_APP_LOGIN: Final = "reauth_app_login"
 
-SERVICE_GET_CHARGING_SESSIONS: Final = "get_charging_sessions"
-ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
-ATTR_DEVICE_ID: Final = "device_id"
-ATTR_START: Final = "start"
-ATTR_END: Final = "end"
-ATTR_CARD: Final = "card"
-
-ISSUE_HISTORY_LOGIN: Final = "history_login_required"
 STORAGE_VERSION: Final = 1
 # Sessions that stop shortly after the newest one we have may be booked late: re-read a day.
 REREAD_WINDOW: Final = timedelta(days=1)
 # The server books a finished session with some delay (inferred); import a little later.
 SESSION_END_IMPORT_DELAY: Final = 60.0
-# Sustainability and contracts change rarely: read them at most once a day.
-ACCOUNT_INFO_INTERVAL: Final = timedelta(days=1)
 HOUR: Final = timedelta(hours=1)
 # Diagnostics wait this long (s) for an import that is running.
 DIAGNOSTICS_WAIT: Final = 15.0
@@ -117,26 +75,6 @@ class ChargingSession:
     currency: str | None
     card_id: str | None
     card_name: str | None
-
-    @classmethod
-    def from_transaction(cls, transaction: Transaction) -> Self | None:
-        """Convert a REST transaction; a session without an end is not complete yet."""
-        if transaction.ended_at is None:
-            return None
-        return cls(
-            id=transaction.transaction_id,
-            charge_point_id=transaction.evse_id,
-            charge_point_name=transaction.evse_name,
-            start=transaction.started_at,
-            end=max(transaction.ended_at, transaction.started_at),
-            energy=transaction.energy_kwh,
-            cost=transaction.total_cost,
-            cost_ex_vat=transaction.total_cost_ex_vat,
-            vat_percentage=transaction.vat_percentage,
-            currency=transaction.currency,
-            card_id=transaction.card_id,
-            card_name=transaction.card_name,
-        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form: the ledger's storage format and the action's response."""
@@ -242,26 +180,65 @@ def statistic_id(evse_id: str, kind: str) -> str:
 SESSION_TIME_FIELDS: Final = frozenset({"session_start", "session_stop"})
 
 
-class HistoryLoginRequiredError(HomeAssistantError):
-    """REST refused the API token and no app login is configured."""
+class SessionSourceWaitsError(HomeAssistantError):
+    """The source cannot read until the user acts (it raised a repair issue for it)."""
+
+
+class SessionSource(Protocol):
+    """Where a brand's completed sessions come from.
+
+    `errors`: the source's own failures (logged; the next trigger retries). `no_card_id`: the
+    card id of sessions started without a card (the calendar shows no card for it).
+    """
+
+    errors: ClassVar[tuple[type[Exception], ...]]
+    no_card_id: ClassVar[str | None]
+
+    async def async_completed(
+        self, known: list[str], new: list[str], since: datetime | None
+    ) -> list[ChargingSession]:
+        """Sessions of `known` points stopped after `since`, and every session of `new` ones."""
+        ...
+
+    async def async_sessions(
+        self, evse_ids: list[str], *, start: datetime | None, end: datetime | None
+    ) -> list[ChargingSession]:
+        """Completed sessions of the points in a period (the action)."""
+        ...
+
+    def action_error(self, err: Exception) -> HomeAssistantError:
+        """The translated error of the sessions action for one of `errors`."""
+        ...
+
+    async def async_refresh_account_info(self) -> None:
+        """Read the account's own figures, if the brand has any (after each import)."""
+        ...
+
+    def diagnostics(self) -> dict[str, Any]:
+        """The source's state for the diagnostics download."""
+        ...
 
 
 class HistoryManager:
-    """Keeps one account's session ledger, statistics and account figures current."""
+    """Keeps one account's session ledger and statistics current, from its brand's source."""
 
-    def __init__(self, hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        coordinator: EVChargePointsCoordinator[Any],
+        source: SessionSource,
+    ) -> None:
         """Prepare; nothing runs before `async_start`."""
         self.hass = hass
         self.entry = entry
+        self.coordinator = coordinator
+        self.source = source
+        # What an import may raise that is no bug: logged, the next trigger retries.
+        self._errors: tuple[type[Exception], ...] = (HomeAssistantError, *source.errors)
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry.entry_id}"
         )
-        self._rest = BlueCurrentRestClient(
-            async_get_clientsession(hass),
-            None,
-            base_url=rest_url_for(entry.data.get(CONF_URL, DEFAULT_URL)),
-        )
-        self._credential: Literal["api", "app"] | None = None  # whose auth token REST uses
         self._sessions: dict[str, dict[str, ChargingSession]] = {}
         self._watermark: datetime | None = None
         self._complete: set[str] = set()  # charge points whose whole history was read
@@ -271,10 +248,7 @@ class HistoryManager:
         self._listeners: list[CALLBACK_TYPE] = []
         self._seen_sessions: dict[str, tuple[datetime | None, datetime | None]] = {}
         self._cancel_scheduled: CALLBACK_TYPE | None = None
-        self._info_read_at: datetime | None = None
         self.synced = asyncio.Event()
-        self.sustainability: Sustainability | None = None
-        self.contracts: list[Contract] | None = None
         self.last_import: datetime | None = None
         self.last_error: str | None = None
         self.imported_sessions = 0
@@ -285,7 +259,7 @@ class HistoryManager:
     @callback
     def async_start(self) -> None:
         """Watch for session ends and run the first import in the background."""
-        coordinator = self.entry.runtime_data.coordinator
+        coordinator = self.coordinator
         for evse_id in coordinator.data.charge_points:
             self._async_watch(evse_id)
         self._listeners.append(
@@ -322,7 +296,7 @@ class HistoryManager:
 
     @callback
     def _async_watch(self, evse_id: str) -> None:
-        coordinator = self.entry.runtime_data.coordinator
+        coordinator = self.coordinator
 
         @callback
         def _changed() -> None:
@@ -381,9 +355,9 @@ class HistoryManager:
         """An import nobody waits for: failures are logged, the next trigger retries."""
         try:
             await self.async_import()
-        except HistoryLoginRequiredError:
+        except SessionSourceWaitsError:
             LOGGER.debug("History needs the app login (repair issue raised)")
-        except (HomeAssistantError, BlueCurrentError) as err:
+        except self._errors as err:
             LOGGER.info("Could not read the charging history: %s", err)
 
     # --- ledger ----------------------------------------------------------------------------
@@ -427,74 +401,15 @@ class HistoryManager:
         """The known completed sessions of one charge point, oldest first."""
         return sorted(self._sessions.get(evse_id, {}).values(), key=lambda s: (s.start, s.id))
 
-    @property
-    def watermark(self) -> datetime | None:
-        """The latest stop time in the ledger."""
-        return self._watermark
-
     async def async_ensure_synced(self) -> None:
         """Load the ledger; run an import if none ran yet, or wait for the running one."""
         await self._async_load()
         if not self.synced.is_set():
-            with contextlib.suppress(HomeAssistantError, BlueCurrentError):
+            with contextlib.suppress(*self._errors):
                 await self.async_import()
         elif self._lock.locked():
             async with self._lock:
                 pass
-
-    # --- REST with the right token ---------------------------------------------------------
-
-    def _app_login_configured(self) -> bool:
-        options = self.entry.options
-        return bool(options.get(CONF_APP_USERNAME) and options.get(CONF_APP_PASSWORD))
-
-    async def _async_app_login(self) -> None:
-        options = self.entry.options
-        url = app_url_for(self.entry.data.get(CONF_URL, DEFAULT_URL))
-        try:
-            login = await app_login(
-                options[CONF_APP_USERNAME],
-                options[CONF_APP_PASSWORD],
-                passphrase=options.get(CONF_APP_PASSPHRASE, ""),
-                url=url,
-                ssl_context=get_default_context(),
-            )
-        except BlueCurrentLoginError:
-            LOGGER.warning("Blue Current refused the app login of the history options")
-            self.entry.async_start_reauth(self.hass, data={REAUTH_APP_LOGIN: True})
-            raise
-        self._rest.token = login.token
-        self._credential = "app"
-        if login.sustainability is not None:
-            self.sustainability = login.sustainability
-
-    async def _async_rest[T](self, call: Callable[[BlueCurrentRestClient], Awaitable[T]]) -> T:
-        """Run a REST call with the API token's auth token, falling back to the app login."""
-        if self._credential is None:
-            self._rest.token = self.entry.runtime_data.client.auth_token
-            self._credential = "api"
-        try:
-            return await call(self._rest)
-        except BlueCurrentRestAuthError:
-            if not self._app_login_configured():
-                self._credential = None
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    f"{ISSUE_HISTORY_LOGIN}_{self.entry.entry_id}",
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key=ISSUE_HISTORY_LOGIN,
-                    translation_placeholders={"title": self.entry.title},
-                )
-                raise HistoryLoginRequiredError(
-                    translation_domain=DOMAIN, translation_key=ISSUE_HISTORY_LOGIN
-                ) from None
-            LOGGER.debug(
-                "REST refused the %s token; logging in on the app socket", self._credential
-            )
-        await self._async_app_login()
-        return await call(self._rest)
 
     # --- import ----------------------------------------------------------------------------
 
@@ -503,7 +418,7 @@ class HistoryManager:
         async with self._lock:
             try:
                 added = await self._async_import_locked()
-            except (HomeAssistantError, BlueCurrentError) as err:
+            except self._errors as err:
                 self.last_error = type(err).__name__
                 LOGGER.debug("History import failed: %s", self.last_error)
                 raise
@@ -516,7 +431,7 @@ class HistoryManager:
 
     async def _async_import_locked(self) -> int:
         await self._async_load()
-        coordinator = self.entry.runtime_data.coordinator
+        coordinator = self.coordinator
         evse_ids = sorted(coordinator.data.charge_points)
         if not evse_ids:
             return 0
@@ -526,22 +441,10 @@ class HistoryManager:
         new = [evse_id for evse_id in evse_ids if evse_id not in self._complete]
         since = None if self._watermark is None else self._watermark - REREAD_WINDOW
 
-        async def _read(rest: BlueCurrentRestClient) -> list[Transaction]:
-            found: list[Transaction] = []
-            if known:
-                found += await rest.get_transactions(known, since=since)
-            if new:
-                found += await rest.get_transactions(new)
-            return found
-
-        transactions = await self._async_rest(_read)
+        sessions = await self.source.async_completed(known, new, since)
         self._complete.update(new)
-        ir.async_delete_issue(self.hass, DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{self.entry.entry_id}")
         added = 0
-        for transaction in transactions:
-            session = ChargingSession.from_transaction(transaction)
-            if session is None:
-                continue
+        for session in sessions:
             ledger = self._sessions.setdefault(session.charge_point_id, {})
             if session.id in ledger:
                 continue
@@ -559,7 +462,7 @@ class HistoryManager:
         self.imported_sessions += added
         self._async_import_statistics()
         await self._store.async_save(self._stored())
-        await self._async_refresh_account_info()
+        await self.source.async_refresh_account_info()
         self.last_import = dt_util.utcnow()
         return added
 
@@ -610,19 +513,6 @@ class HistoryManager:
                     async_add_external_statistics(self.hass, cost, rows)
             self._statistics_from[evse_id] = None
 
-    async def _async_refresh_account_info(self) -> None:
-        """Contracts (REST) and sustainability (app login) at most once a day."""
-        now = dt_util.utcnow()
-        if self._info_read_at is not None and now - self._info_read_at < ACCOUNT_INFO_INTERVAL:
-            return
-        self._info_read_at = now
-        try:
-            self.contracts = await self._async_rest(lambda rest: rest.get_contracts())
-            if self._app_login_configured() and self._credential != "app":
-                await self._async_app_login()
-        except (BlueCurrentError, HomeAssistantError) as err:
-            LOGGER.debug("Account figures not read: %s", type(err).__name__)
-
     # --- action ----------------------------------------------------------------------------
 
     async def async_fetch_sessions(
@@ -633,17 +523,11 @@ class HistoryManager:
         end: datetime | None,
         card: str | None,
     ) -> list[ChargingSession]:
-        """Sessions from the REST API (all pages), newest stop first."""
-
-        async def _read(rest: BlueCurrentRestClient) -> list[Transaction]:
-            return await rest.get_transactions(evse_ids, since=start, until=end)
-
-        transactions = await self._async_rest(_read)
+        """Completed sessions from the source, newest stop first."""
         sessions = [
             session
-            for transaction in transactions
-            if (session := ChargingSession.from_transaction(transaction)) is not None
-            and (card is None or session.matches_card(card))
+            for session in await self.source.async_sessions(evse_ids, start=start, end=end)
+            if card is None or session.matches_card(card)
         ]
         sessions.sort(key=lambda s: (s.end, s.id), reverse=True)
         return sessions
@@ -658,9 +542,7 @@ class HistoryManager:
     def diagnostics(self) -> dict[str, Any]:
         """State for the diagnostics download (the caller redacts it)."""
         return {
-            "rest_default_server": self._rest.base_url == DEFAULT_REST_URL,
-            "credential": self._credential,
-            "app_login_configured": self._app_login_configured(),
+            **self.source.diagnostics(),
             "watermark": None if self._watermark is None else self._watermark.isoformat(),
             "sessions": {evse_id: len(s) for evse_id, s in sorted(self._sessions.items())},
             "statistics_pending": {
@@ -670,94 +552,4 @@ class HistoryManager:
             },
             "last_import": None if self.last_import is None else self.last_import.isoformat(),
             "last_error": self.last_error,
-            "rest_requests": self._rest.requests_sent,
-            "sustainability": None
-            if self.sustainability is None
-            else {"trees": self.sustainability.trees, "co2": self.sustainability.co2},
-            "contracts": None
-            if self.contracts is None
-            else [
-                {
-                    "contract_id": c.contract_id,
-                    "subscription_type": c.subscription_type,
-                    "contact_email": c.contact_email,
-                    "beneficiary_name": c.beneficiary_name,
-                    "iban_beneficiary": c.iban_beneficiary,
-                }
-                for c in self.contracts
-            ],
         }
-
-
-# --- the action -----------------------------------------------------------------------------
-
-SERVICE_SCHEMA: Final = vol.Schema(
-    {
-        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Optional(ATTR_DEVICE_ID): cv.string,
-        vol.Optional(ATTR_START): cv.datetime,
-        vol.Optional(ATTR_END): cv.datetime,
-        vol.Optional(ATTR_CARD): cv.string,
-    }
-)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """A naive date-time from the action is Home Assistant's local time."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt_util.get_default_time_zone())
-    return dt_util.as_utc(value)
-
-
-def _target(hass: HomeAssistant, call: ServiceCall) -> tuple[EVChargePointsConfigEntry, list[str]]:
-    """The loaded account and the charge points the call is about (the same keys as services.py)."""
-    entry: EVChargePointsConfigEntry | None = None
-    if (entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
-        entry = resolve_account(hass, entry_id).config_entry
-    if (device_id := call.data.get(ATTR_DEVICE_ID)) is None:
-        if entry is None:
-            loaded = hass.config_entries.async_loaded_entries(DOMAIN)
-            if len(loaded) != 1:
-                raise validation_error("account_required")
-            entry = cast("EVChargePointsConfigEntry", loaded[0])
-        return entry, sorted(entry.runtime_data.coordinator.data.charge_points)
-    point = resolve_charge_point(hass, device_id)
-    if entry is not None and point.entry.entry_id != entry.entry_id:
-        raise validation_error("different_accounts")
-    return point.entry, [point.evse_id]
-
-
-async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
-    hass = call.hass
-    entry, evse_ids = _target(hass, call)
-    start, end = _aware(call.data.get(ATTR_START)), _aware(call.data.get(ATTR_END))
-    if start is not None and end is not None and end <= start:
-        raise validation_error("invalid_period")
-    manager = entry.runtime_data.history
-    try:
-        sessions = await manager.async_fetch_sessions(
-            evse_ids, start=start, end=end, card=call.data.get(ATTR_CARD)
-        )
-    except BlueCurrentLoginError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="history_login_refused"
-        ) from err
-    except BlueCurrentError as err:
-        raise translated_error(
-            err, fallback_key="history_unavailable", error_type=HomeAssistantError
-        ) from err
-    return {"sessions": [session.as_dict() for session in sessions]}
-
-
-@callback
-def async_setup_history_services(hass: HomeAssistant) -> None:
-    """Register the `get_charging_sessions` action (once, from async_setup)."""
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_GET_CHARGING_SESSIONS,
-        _async_get_charging_sessions,
-        schema=SERVICE_SCHEMA,
-        supports_response=SupportsResponse.ONLY,
-    )

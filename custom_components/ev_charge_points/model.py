@@ -6,7 +6,7 @@ never depend on one vendor's wire format. Nothing here imports Home Assistant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime  # noqa: TC003 - dataclass field types are resolved at runtime
 from enum import StrEnum
 from operator import attrgetter
@@ -16,6 +16,38 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 type PhaseValues = tuple[float | None, float | None, float | None]
+
+# Metadata of a field that only some brands fill: diagnostics leave it out while it is None,
+# so what a brand without it shows does not change when another brand adds one.
+OMIT_IF_NONE: dict[str, bool] = {"omit_if_none": True}
+
+
+class Capability(StrEnum):
+    """Something a charge point can do; entities and actions exist only for what it has.
+
+    A brand states them per charge point (`coordinator.capabilities`), from its protocol and,
+    where the brand tells, from the model.
+    """
+
+    STATUS = "status"  # activity: online, charging
+    VEHICLE_STATE = "vehicle_state"  # IEC 61851 state: vehicle connected
+    METERING = "metering"  # phase voltages and currents, power
+    SESSIONS = "sessions"  # session energy, start and stop (lifetime energy, session events)
+    SESSION_COST = "session_cost"  # session cost and tariff
+    CURRENT_SETTINGS = "current_settings"  # the point's maximum and offline currents
+    OFFLINE_TIME = "offline_time"  # since when the point is offline
+    CHARGING_SWITCH = "charging_switch"  # charging on/off
+    START_STOP_SESSION = "start_stop_session"
+    CURRENT_LIMIT = "current_limit"  # a live current ceiling in A
+    RESTART = "restart"  # soft reset
+    REBOOT = "reboot"
+    UNLOCK_CONNECTOR = "unlock_connector"
+    BLOCK = "block"
+    PLUG_AND_CHARGE = "plug_and_charge"
+    LINKED_CHARGE_CARDS_ONLY = "linked_charge_cards_only"
+    SMART_CHARGING = "smart_charging"  # smart-charging profiles and boost
+    GRID = "grid"  # the building connection's currents
+    SESSION_HISTORY = "session_history"  # completed sessions: calendar, statistics
 
 
 class ChargerActivity(StrEnum):
@@ -119,6 +151,8 @@ class ChargePointData(_DerivedValues):
     delayed_charging: bool | None = None
     price_based_charging: bool | None = None
     tariff_price: float | None = None
+    # Charging allowed (brands with a charging on/off switch); Blue Current has none.
+    charging_enabled: bool | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def __post_init__(self) -> None:
         """Compute the derived values."""

@@ -1,9 +1,8 @@
 """The charge current limit: a live ceiling in amperes, for load balancers and solar surplus.
 
-Blue Current has no set-point command. The limit is a user override-current schedule that
-the integration owns: this charge point only, every day from 00:00 to 23:59. Changing the
-number edits that schedule; the maximum removes it (no ceiling). The value is the one the
-server stored, never an assumed one.
+The brand's coordinator sets and reads it (`async_set_current_limit`, `current_limit`); the
+maximum means no ceiling. The value is the one the device or server stored, never an
+assumed one. (Blue Current keeps it as an override schedule the integration owns.)
 """
 
 from __future__ import annotations
@@ -16,19 +15,21 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     RestoreNumber,
 )
-from homeassistant.const import UnitOfElectricCurrent
+from homeassistant.const import Platform, UnitOfElectricCurrent
 
-from .coordinator import DEFAULT_MAX_CURRENT, MIN_CHARGE_CURRENT
-from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
+from .const import DEFAULT_MAX_CURRENT, MIN_CHARGE_CURRENT
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    async_setup_described_entities,
+)
+from .model import Capability
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import EVChargePointsConfigEntry
+    from .runtime import EVChargePointsConfigEntry
 
 # One change at a time per number: each waits for the server's reply.
 PARALLEL_UPDATES = 1
@@ -45,6 +46,7 @@ CURRENT_LIMIT_DESCRIPTION = EVNumberEntityDescription(
     device_class=NumberDeviceClass.CURRENT,
     native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
     native_step=1,
+    capability=Capability.CURRENT_LIMIT,
     # Online and the point's maximum; the schedules are account data (they wake everybody).
     reads=("activity", "max_usage"),
 )
@@ -57,12 +59,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the charge current limit of every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [ChargeCurrentLimitNumber(coordinator, evse_id, CURRENT_LIMIT_DESCRIPTION)]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.NUMBER,
+        descriptions=NUMBERS,
+        entity=ChargeCurrentLimitNumber,
+    )
 
 
 class ChargeCurrentLimitNumber(EVChargePointEntity, RestoreNumber):
@@ -72,12 +76,12 @@ class ChargeCurrentLimitNumber(EVChargePointEntity, RestoreNumber):
 
     @property
     def available(self) -> bool:
-        """Return whether the point is online and the account's schedules are known."""
+        """Return whether the point is online and its limit is known."""
         return (
             super().available
             and self.charge_point is not None
             and self.charge_point.online
-            and self.coordinator.override_schedules is not None
+            and self.coordinator.current_limit_known(self._evse_id)
         )
 
     @property
@@ -91,11 +95,9 @@ class ChargeCurrentLimitNumber(EVChargePointEntity, RestoreNumber):
     @property
     def native_value(self) -> float | None:
         """Return the limit the server has; the maximum when there is none."""
-        coordinator = self.coordinator
-        if coordinator.override_schedules is None:
-            return coordinator.current_limit_wanted(self._evse_id)
-        if (owned := coordinator.owned_limit_schedule(self._evse_id)) is not None:
-            return owned.current
+        limit = self.coordinator.current_limit(self._evse_id)
+        if limit is not None or not self.coordinator.current_limit_known(self._evse_id):
+            return limit
         return self.native_max_value
 
     def _visible_state(self) -> tuple[object, ...]:

@@ -17,10 +17,10 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import (
     EntityCategory,
+    Platform,
     UnitOfElectricCurrent,
     UnitOfElectricPotential,
     UnitOfEnergy,
-    UnitOfMass,
     UnitOfPower,
 )
 from homeassistant.core import callback
@@ -30,11 +30,10 @@ from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
     EVGridEntity,
-    account_device_info,
     async_setup_charge_point_entities,
+    supported,
 )
-from .history import CONF_APP_PASSWORD, CONF_APP_USERNAME, HistoryManager
-from .model import ChargerActivity, VehicleState
+from .model import Capability, ChargerActivity, VehicleState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -44,8 +43,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData, GridData
+    from .runtime import EVChargePointsConfigEntry
 
 # Read-only: every value arrives by push, nothing is fetched per entity.
 PARALLEL_UPDATES = 0
@@ -69,6 +69,7 @@ class EVGridSensorEntityDescription(SensorEntityDescription, EVEntityDescription
 def _phase_voltage(phase: int) -> EVChargePointSensorEntityDescription:
     return EVChargePointSensorEntityDescription(
         key=f"voltage_phase_{phase}",
+        capability=Capability.METERING,
         translation_key=f"voltage_phase_{phase}",
         device_class=SensorDeviceClass.VOLTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -84,6 +85,7 @@ def _phase_voltage(phase: int) -> EVChargePointSensorEntityDescription:
 def _phase_current(phase: int) -> EVChargePointSensorEntityDescription:
     return EVChargePointSensorEntityDescription(
         key=f"current_phase_{phase}",
+        capability=Capability.METERING,
         translation_key=f"current_phase_{phase}",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -99,6 +101,7 @@ def _phase_current(phase: int) -> EVChargePointSensorEntityDescription:
 def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
     return EVGridSensorEntityDescription(
         key=f"grid_current_phase_{phase}",
+        capability=Capability.GRID,
         translation_key=f"grid_current_phase_{phase}",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -123,6 +126,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="vehicle_status",
+        capability=Capability.VEHICLE_STATE,
         translation_key="vehicle_status",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in VehicleState],
@@ -133,6 +137,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     *(_phase_current(phase) for phase in (1, 2, 3)),
     EVChargePointSensorEntityDescription(
         key="average_current",
+        capability=Capability.METERING,
         translation_key="average_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -143,6 +148,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="average_voltage",
+        capability=Capability.METERING,
         translation_key="average_voltage",
         device_class=SensorDeviceClass.VOLTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -154,6 +160,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         # Sum of voltage x current per phase, not the vendor library's sqrt(3) estimate.
         key="power",
+        capability=Capability.METERING,
         translation_key="power",
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
@@ -164,6 +171,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_energy",
+        capability=Capability.SESSIONS,
         translation_key="session_energy",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
@@ -175,6 +183,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         # A meter that never decreases: EVLifetimeEnergySensor adds the session deltas.
         key=LIFETIME_ENERGY,
+        capability=Capability.SESSIONS,
         translation_key=LIFETIME_ENERGY,
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
@@ -186,6 +195,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_cost",
+        capability=Capability.SESSION_COST,
         translation_key="session_cost",
         device_class=SensorDeviceClass.MONETARY,
         state_class=SensorStateClass.TOTAL,
@@ -197,6 +207,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="max_usage",
+        capability=Capability.CURRENT_SETTINGS,
         translation_key="max_usage",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -207,6 +218,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="smart_charging_max_usage",
+        capability=Capability.SMART_CHARGING,
         translation_key="smart_charging_max_usage",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -219,6 +231,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="max_offline",
+        capability=Capability.CURRENT_SETTINGS,
         translation_key="max_offline",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -231,6 +244,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="current_left",
+        capability=Capability.CURRENT_SETTINGS,
         translation_key="current_left",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -242,6 +256,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_start",
+        capability=Capability.SESSIONS,
         translation_key="session_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         reads=("session_start",),
@@ -249,6 +264,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="session_stop",
+        capability=Capability.SESSIONS,
         translation_key="session_stop",
         device_class=SensorDeviceClass.TIMESTAMP,
         reads=("session_stop",),
@@ -256,6 +272,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     ),
     EVChargePointSensorEntityDescription(
         key="offline_since",
+        capability=Capability.OFFLINE_TIME,
         translation_key="offline_since",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -268,6 +285,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     *(_grid_phase_current(phase) for phase in (1, 2, 3)),
     EVGridSensorEntityDescription(
         key="grid_total_current",
+        capability=Capability.GRID,
         translation_key="grid_total_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -278,6 +296,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_average_current",
+        capability=Capability.GRID,
         translation_key="grid_average_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -289,6 +308,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_max_current",
+        capability=Capability.GRID,
         translation_key="grid_max_current",
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -299,6 +319,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_max_installed",
+        capability=Capability.GRID,
         translation_key="grid_max_installed",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
@@ -310,6 +331,7 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
     ),
     EVGridSensorEntityDescription(
         key="grid_max_reserved",
+        capability=Capability.GRID,
         translation_key="grid_max_reserved",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
@@ -332,7 +354,7 @@ async def async_setup_entry(
     grids_added: set[str] = set()
 
     def _create(evse_id: str) -> Iterable[Entity]:
-        for description in CHARGE_POINT_SENSORS:
+        for description in supported(coordinator, evse_id, CHARGE_POINT_SENSORS):
             if description.key == LIFETIME_ENERGY:
                 yield EVLifetimeEnergySensor(coordinator, evse_id, description)
             elif description.unit_fn is not None:
@@ -341,7 +363,11 @@ async def async_setup_entry(
                 yield EVChargePointSensor(coordinator, evse_id, description)
         grid_id = coordinator.data.charge_points[evse_id].grid_id
         # Several charge points can share a grid: its sensors are added once.
-        if grid_id is not None and grid_id not in grids_added:
+        if (
+            grid_id is not None
+            and grid_id not in grids_added
+            and coordinator.supports(evse_id, Capability.GRID)
+        ):
             grids_added.add(grid_id)
             for grid_description in GRID_SENSORS:
                 sensor = EVGridSensor(coordinator, grid_id, grid_description)
@@ -351,15 +377,9 @@ async def async_setup_entry(
 
     async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
 
-    # Account figures from the history module: the subscription always, the sustainability
-    # figures only with the app login (they come from the app socket).
-    manager = entry.runtime_data.history
-    with_login = bool(entry.options.get(CONF_APP_USERNAME) and entry.options.get(CONF_APP_PASSWORD))
-    async_add_entities(
-        EVAccountSensor(coordinator, manager, description)
-        for description in ACCOUNT_SENSORS
-        if with_login or not description.needs_login
-    )
+    # Figures of the whole account, from brands that have them (on the account device).
+    if account_entities := entry.runtime_data.brand.account_entities.get(Platform.SENSOR):
+        async_add_entities(account_entities(entry))
 
 
 class EVChargePointSensor(EVChargePointEntity, SensorEntity):
@@ -369,7 +389,7 @@ class EVChargePointSensor(EVChargePointEntity, SensorEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         evse_id: str,
         description: EVChargePointSensorEntityDescription,
     ) -> None:
@@ -410,7 +430,7 @@ class EVGridSensor(EVGridEntity, SensorEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         grid_id: str,
         description: EVGridSensorEntityDescription,
     ) -> None:
@@ -520,88 +540,3 @@ class EVLifetimeEnergySensor(EVChargePointSensor, RestoreSensor):
         return LifetimeEnergyData(
             self._total, UnitOfEnergy.KILO_WATT_HOUR, self._session_start, self._counted
         )
-
-
-@dataclass(frozen=True, kw_only=True)
-class EVAccountSensorEntityDescription(SensorEntityDescription):
-    """An account figure read by the history module."""
-
-    value_fn: Callable[[HistoryManager], StateType]
-    needs_login: bool = False
-
-
-def _subscription(manager: HistoryManager) -> str | None:
-    if not manager.contracts:
-        return None
-    return ", ".join(
-        sorted({c.subscription_type for c in manager.contracts if c.subscription_type})
-    )
-
-
-ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
-    EVAccountSensorEntityDescription(
-        key="co2_saved",
-        translation_key="co2_saved",
-        device_class=SensorDeviceClass.WEIGHT,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        # The unit is not documented (§3.6): kilograms, as the app shows it (inferred).
-        native_unit_of_measurement=UnitOfMass.KILOGRAMS,
-        suggested_display_precision=1,
-        needs_login=True,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability.co2,
-    ),
-    EVAccountSensorEntityDescription(
-        key="trees_planted",
-        translation_key="trees_planted",
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        needs_login=True,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability.trees,
-    ),
-    EVAccountSensorEntityDescription(
-        key="subscription",
-        translation_key="subscription",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_subscription,
-    ),
-)
-
-
-class EVAccountSensor(SensorEntity):
-    """A figure of the whole account, on the account device.
-
-    Available with the connection, like every entity of the account; unknown until the
-    history module has read the figure.
-    """
-
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-    entity_description: EVAccountSensorEntityDescription
-
-    def __init__(
-        self,
-        coordinator: BlueCurrentCoordinator,
-        manager: HistoryManager,
-        description: EVAccountSensorEntityDescription,
-    ) -> None:
-        """Set up the sensor."""
-        self.entity_description = description
-        self._coordinator = coordinator
-        self._manager = manager
-        self._attr_unique_id = f"{coordinator.customer_id}_{description.key}"
-        self._attr_device_info = account_device_info(coordinator)
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the connection state and the history imports, which read the figures."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._coordinator.async_add_listener(self.async_write_ha_state))
-        self.async_on_remove(self._manager.async_add_listener(self.async_write_ha_state))
-
-    @property
-    def available(self) -> bool:
-        """Available while the account is connected (with the coordinator's grace period)."""
-        return self._coordinator.connected
-
-    @property
-    def native_value(self) -> StateType:
-        """The figure."""
-        return self.entity_description.value_fn(self._manager)

@@ -1,4 +1,4 @@
-"""Switches of a charge point: plug and charge, linked charge cards only, block."""
+"""Switches of a charge point: charging, plug and charge, linked charge cards only, block."""
 
 from __future__ import annotations
 
@@ -6,21 +6,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 
-from .entity import EVChargePointEntity, EVEntityDescription, async_setup_charge_point_entities
-from .model import ChargerActivity
+from .entity import (
+    EVChargePointEntity,
+    EVEntityDescription,
+    async_setup_described_entities,
+)
+from .model import Capability, ChargerActivity
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Awaitable, Callable
 
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .api.bluecurrent import BlueCurrentClient
-    from .coordinator import BlueCurrentCoordinator, EVChargePointsConfigEntry
+    from .coordinator import EVChargePointsCoordinator
     from .model import ChargePointData
+    from .runtime import EVChargePointsConfigEntry
 
 # One command at a time per switch: each waits for the charge point's confirmation.
 PARALLEL_UPDATES = 1
@@ -34,17 +37,29 @@ class EVChargePointSwitchEntityDescription(SwitchEntityDescription, EVEntityDesc
     """
 
     value_fn: Callable[[ChargePointData], bool | None]
-    set_fn: Callable[[BlueCurrentClient, str, bool], Awaitable[object]]
+    set_fn: Callable[[EVChargePointsCoordinator[Any], str, bool], Awaitable[None]]
 
 
 SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
+    EVChargePointSwitchEntityDescription(
+        # Charging allowed (on) or stopped (off): the same key for every brand that has it.
+        key="charging",
+        translation_key="charging",
+        capability=Capability.CHARGING_SWITCH,
+        reads=("activity", "charging_enabled"),
+        value_fn=lambda cp: cp.charging_enabled,
+        set_fn=lambda coordinator, evse_id, value: coordinator.async_set_charging(evse_id, value),
+    ),
     EVChargePointSwitchEntityDescription(
         key="plug_and_charge",
         translation_key="plug_and_charge",
         entity_category=EntityCategory.CONFIG,
         reads=("activity", "plug_and_charge"),
         value_fn=lambda cp: cp.plug_and_charge,
-        set_fn=lambda client, evse_id, value: client.set_plug_and_charge(evse_id, value),
+        capability=Capability.PLUG_AND_CHARGE,
+        set_fn=lambda coordinator, evse_id, value: coordinator.async_set_plug_and_charge(
+            evse_id, value
+        ),
     ),
     EVChargePointSwitchEntityDescription(
         key="linked_charge_cards_only",
@@ -52,7 +67,10 @@ SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         reads=("activity", "linked_charge_cards_only"),
         value_fn=lambda cp: cp.linked_charge_cards_only,
-        set_fn=lambda client, evse_id, value: client.set_linked_charge_cards_only(evse_id, value),
+        capability=Capability.LINKED_CHARGE_CARDS_ONLY,
+        set_fn=lambda coordinator, evse_id, value: coordinator.async_set_linked_charge_cards_only(
+            evse_id, value
+        ),
     ),
     EVChargePointSwitchEntityDescription(
         # Blocked is what the server reports as activity "unavailable".
@@ -62,7 +80,8 @@ SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
         value_fn=lambda cp: (
             cp.activity == ChargerActivity.UNAVAILABLE if cp.activity is not None else None
         ),
-        set_fn=lambda client, evse_id, value: client.block(evse_id, value),
+        capability=Capability.BLOCK,
+        set_fn=lambda coordinator, evse_id, value: coordinator.async_set_blocked(evse_id, value),
     ),
 )
 
@@ -73,12 +92,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add switches for every charge point."""
-    coordinator = entry.runtime_data.coordinator
-
-    def _create(evse_id: str) -> Iterable[Entity]:
-        return [EVChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES]
-
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_described_entities(
+        hass,
+        entry,
+        async_add_entities,
+        platform=Platform.SWITCH,
+        descriptions=SWITCHES,
+        entity=EVChargePointSwitch,
+    )
 
 
 class EVChargePointSwitch(EVChargePointEntity, SwitchEntity):
@@ -92,7 +113,7 @@ class EVChargePointSwitch(EVChargePointEntity, SwitchEntity):
 
     def __init__(
         self,
-        coordinator: BlueCurrentCoordinator,
+        coordinator: EVChargePointsCoordinator[Any],
         evse_id: str,
         description: EVChargePointSwitchEntityDescription,
     ) -> None:
@@ -127,6 +148,4 @@ class EVChargePointSwitch(EVChargePointEntity, SwitchEntity):
         await self._async_set(value=False)
 
     async def _async_set(self, *, value: bool) -> None:
-        set_fn = self.entity_description.set_fn
-        evse_id = self._evse_id
-        await self.coordinator.async_execute(evse_id, lambda client: set_fn(client, evse_id, value))
+        await self.entity_description.set_fn(self.coordinator, self._evse_id, value)

@@ -207,6 +207,13 @@ def _add_entry(args: argparse.Namespace) -> None:
         data={"handler": DOMAIN, "show_advanced_options": True},
         token=token,
     )
+    if flow.get("type") == "menu":
+        # The first step chooses the brand.
+        flow = _request(
+            f"{ha_url}/api/config/config_entries/flow/{flow['flow_id']}",
+            data={"next_step_id": "bluecurrent"},
+            token=token,
+        )
     if flow.get("type") != "form":
         raise SystemExit(f"develop: config flow did not start: {flow}")
     result = _request(

@@ -7,8 +7,8 @@ from unittest.mock import PropertyMock, patch
 
 import pytest
 
-from custom_components.ev_charge_points import coordinator as coordinator_module
-from custom_components.ev_charge_points.coordinator import backoff_delay
+from custom_components.ev_charge_points import push as push_module
+from custom_components.ev_charge_points.push import backoff_delay
 from simulators.bluecurrent import SimClock
 
 from .helpers import START
@@ -50,5 +50,5 @@ def delays() -> Iterator[list[float]]:
         return delay
 
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(coordinator_module, "backoff_delay", upper_bound)
+        monkeypatch.setattr(push_module, "backoff_delay", upper_bound)
         yield recorded

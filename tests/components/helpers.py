@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from custom_components.ev_charge_points.coordinator import BlueCurrentCoordinator
+    from custom_components.ev_charge_points.brands.bluecurrent.coordinator import (
+        BlueCurrentCoordinator,
+    )
     from simulators.bluecurrent import BlueCurrentSimulator
 
 

@@ -17,7 +17,9 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from custom_components.ev_charge_points.const import CHARGE_POINTS_REFRESH_INTERVAL
+from custom_components.ev_charge_points.brands.bluecurrent.const import (
+    CHARGE_POINTS_REFRESH_INTERVAL,
+)
 
 from .helpers import TOKEN, coordinator_of, make_entry, setup_entry, wait_for
 

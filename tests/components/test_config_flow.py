@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 import pytest
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.ev_charge_points.api.bluecurrent import DEFAULT_URL
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from custom_components.ev_charge_points.registry import CONF_BRAND
 
 from .helpers import CUSTOMER_ID, EMAIL, START, TOKEN, make_entry, setup_entry
 
@@ -24,14 +25,31 @@ OTHER_TOKEN = "other-token"  # the simulator's second account (customer 1002)
 UNREACHABLE = "ws://127.0.0.1:9/haserver"
 
 
-async def _start_user_flow(hass: HomeAssistant, *, advanced: bool) -> str:
-    result = await hass.config_entries.flow.async_init(
+async def _choose_blue_current(hass: HomeAssistant, *, advanced: bool) -> ConfigFlowResult:
+    """Open the flow and pick Blue Current from the brand menu."""
+    menu = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
     )
+    assert menu["type"] is FlowResultType.MENU
+    assert menu["step_id"] == "user"
+    return await hass.config_entries.flow.async_configure(
+        menu["flow_id"], {"next_step_id": "bluecurrent"}
+    )
+
+
+async def _start_user_flow(hass: HomeAssistant, *, advanced: bool) -> str:
+    result = await _choose_blue_current(hass, advanced=advanced)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "bluecurrent"
     assert result["errors"] == {}
     return result["flow_id"]
+
+
+async def test_brand_menu_lists_blue_current(hass: HomeAssistant) -> None:
+    """The first step is a menu of the registered brands: Blue Current only, for now."""
+    menu = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert menu["type"] is FlowResultType.MENU
+    assert menu["menu_options"] == ["bluecurrent"]
 
 
 async def test_user_flow_creates_entry(
@@ -46,7 +64,11 @@ async def test_user_flow_creates_entry(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == EMAIL
-    assert result["data"] == {CONF_API_TOKEN: TOKEN, CONF_URL: simulator.url}
+    assert result["data"] == {
+        CONF_BRAND: "bluecurrent",
+        CONF_API_TOKEN: TOKEN,
+        CONF_URL: simulator.url,
+    }
     assert result["result"].unique_id == CUSTOMER_ID
     assert simulator.commands("VALIDATE_API_TOKEN")
     assert simulator.commands("GET_ACCOUNT")
@@ -57,25 +79,29 @@ async def test_url_field_only_in_advanced_mode(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
     """Without advanced mode only the token is asked and the production URL is stored."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await _choose_blue_current(hass, advanced=False)
     assert list(result["data_schema"].schema) == [CONF_API_TOKEN]
 
-    advanced = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
-    )
+    advanced = await _choose_blue_current(hass, advanced=True)
     fields = {str(key): key for key in advanced["data_schema"].schema}
     assert list(fields) == [CONF_API_TOKEN, CONF_URL]
     assert fields[CONF_URL].default() == DEFAULT_URL
     hass.config_entries.flow.async_abort(advanced["flow_id"])
 
     # The production server is out of reach in tests: stand the simulator in for it.
-    with patch("custom_components.ev_charge_points.config_flow.DEFAULT_URL", simulator.url):
+    with patch(
+        "custom_components.ev_charge_points.brands.bluecurrent.flow.DEFAULT_URL", simulator.url
+    ):
         done = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_API_TOKEN: TOKEN}
         )
         await hass.async_block_till_done()
     assert done["type"] is FlowResultType.CREATE_ENTRY
-    assert done["data"] == {CONF_API_TOKEN: TOKEN, CONF_URL: simulator.url}
+    assert done["data"] == {
+        CONF_BRAND: "bluecurrent",
+        CONF_API_TOKEN: TOKEN,
+        CONF_URL: simulator.url,
+    }
 
 
 async def test_invalid_token_then_recover(
@@ -182,7 +208,7 @@ async def test_reauth_updates_token_and_reloads(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert entry.data == {CONF_API_TOKEN: TOKEN, CONF_URL: simulator.url}
+    assert entry.data == {CONF_BRAND: "bluecurrent", CONF_API_TOKEN: TOKEN, CONF_URL: simulator.url}
     assert entry.state is ConfigEntryState.LOADED
 
 
@@ -228,4 +254,8 @@ async def test_reconfigure(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == reason
     expected = TOKEN if reason == "reconfigure_successful" else "old-token"
-    assert entry.data == {CONF_API_TOKEN: expected, CONF_URL: simulator.url}
+    # The brand is added when the entry loads (version 1 -> 2), whether or not it changed.
+    assert {key: entry.data[key] for key in (CONF_API_TOKEN, CONF_URL)} == {
+        CONF_API_TOKEN: expected,
+        CONF_URL: simulator.url,
+    }

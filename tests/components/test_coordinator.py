@@ -16,14 +16,16 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.ev_charge_points.api.bluecurrent import next_reset
-from custom_components.ev_charge_points.const import (
+from custom_components.ev_charge_points.brands.bluecurrent.const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
+)
+from custom_components.ev_charge_points.const import (
     DOMAIN,
     RECONNECT_MAX_DELAY,
     UNAVAILABLE_GRACE_PERIOD,
 )
-from custom_components.ev_charge_points.coordinator import backoff_delay
 from custom_components.ev_charge_points.model import ChargePointData, VehicleState
+from custom_components.ev_charge_points.push import backoff_delay
 
 from .helpers import (
     CUSTOMER_ID,

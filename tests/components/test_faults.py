@@ -30,12 +30,14 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.entity_platform import async_get_platforms
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-import custom_components.ev_charge_points as integration
 from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
-from custom_components.ev_charge_points.const import (
+from custom_components.ev_charge_points.brands.bluecurrent import brand as bluecurrent_brand
+from custom_components.ev_charge_points.brands.bluecurrent.const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
-    DOMAIN,
     MAX_FRAME_SIZE,
+)
+from custom_components.ev_charge_points.const import (
+    DOMAIN,
     RECONNECT_MAX_DELAY,
     UNAVAILABLE_GRACE_PERIOD,
 )
@@ -48,7 +50,9 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from custom_components.ev_charge_points.coordinator import BlueCurrentCoordinator
+    from custom_components.ev_charge_points.brands.bluecurrent.coordinator import (
+        BlueCurrentCoordinator,
+    )
     from simulators.bluecurrent import BlueCurrentSimulator
 
 # Every entity exists, the diagnostic ones that are disabled by default included.
@@ -90,7 +94,7 @@ def no_errors_logged(
 def client_with(monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:
     """Let the integration build its client with these constructor options."""
     monkeypatch.setattr(
-        integration, "BlueCurrentClient", functools.partial(BlueCurrentClient, **options)
+        bluecurrent_brand, "BlueCurrentClient", functools.partial(BlueCurrentClient, **options)
     )
 
 

@@ -27,16 +27,18 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
-from custom_components.ev_charge_points.history import (
+from custom_components.ev_charge_points.brands.bluecurrent.const import (
     CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
     ISSUE_HISTORY_LOGIN,
-    SERVICE_GET_CHARGING_SESSIONS,
+)
+from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from custom_components.ev_charge_points.history import (
     HistoryManager,
     statistic_id,
 )
+from custom_components.ev_charge_points.history_actions import SERVICE_GET_CHARGING_SESSIONS
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
 from .helpers import CUSTOMER_ID, EMAIL, START, make_entry, setup_entry, wait_for
@@ -322,8 +324,8 @@ async def test_rest_refusing_the_api_token_asks_for_the_app_login(
         ir.async_get(hass).async_get_issue(DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{entry.entry_id}")
         is None
     )
-    assert manager.sustainability is not None
-    assert manager.sustainability.trees == 1
+    assert manager.source.sustainability is not None
+    assert manager.source.sustainability.trees == 1
 
 
 @pytest.mark.parametrize("simulator_options", [SimulatorOptions(rest_accepts_api_token=False)])
@@ -460,7 +462,7 @@ async def test_diagnostics_show_the_history_without_personal_data(
     entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(entry, options=LOGIN)
     manager = await set_up_and_import(hass, entry)
-    assert manager.contracts
+    assert manager.source.contracts
 
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     history = diagnostics["history"]

@@ -142,7 +142,7 @@ async def test_setup_times_out_when_the_server_stays_silent(
     """A half-open server (no replies) ends setup after the timeout, socket closed."""
     simulator.faults.stop_answering()
     entry = make_entry(simulator)
-    with patch("custom_components.ev_charge_points.coordinator.SETUP_TIMEOUT", 0.3):
+    with patch("custom_components.ev_charge_points.push.SETUP_TIMEOUT", 0.3):
         await setup_entry(hass, entry)
 
     assert entry.state is ConfigEntryState.SETUP_RETRY

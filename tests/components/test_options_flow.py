@@ -12,7 +12,7 @@ from homeassistant.const import Platform
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.ev_charge_points.api.bluecurrent import sjcl_decrypt
-from custom_components.ev_charge_points.history import (
+from custom_components.ev_charge_points.brands.bluecurrent.const import (
     CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
@@ -70,7 +70,7 @@ async def test_login_is_validated_and_stored(
     assert entry.state is ConfigEntryState.LOADED  # reloaded with the login
     manager = entry.runtime_data.history
     await wait_for(hass, lambda: manager.last_import is not None)
-    assert manager.sustainability is not None  # the login was used
+    assert manager.source.sustainability is not None  # the login was used
 
 
 async def test_advanced_mode_sets_the_app_key(

@@ -224,6 +224,7 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "delayed_charging": (True, False, None),
     "price_based_charging": (True, False, None),
     "tariff_price": (0.3, None),
+    "charging_enabled": (True, False, None),
 }
 _GRID_ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "id": ("OTHER",),

@@ -262,6 +262,9 @@ async def set_up_through_the_config_flow(
         DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
     )
     result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "bluecurrent"}
+    )
+    result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_API_TOKEN: API_TOKEN, CONF_URL: simulator.url}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -296,7 +299,7 @@ async def push_personal_data(hass: HomeAssistant, simulator: BlueCurrentSimulato
     )
     for frame in frames:
         await simulator.faults.send_raw(frame)
-    client = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.client
+    client = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator.client
     await wait_for(hass, lambda: client.dropped_messages >= len(frames))
 
 

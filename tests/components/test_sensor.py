@@ -21,17 +21,14 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
+from custom_components.ev_charge_points.brands.bluecurrent.select import SELECTS
+from custom_components.ev_charge_points.brands.bluecurrent.sensor import ACCOUNT_SENSORS
 from custom_components.ev_charge_points.button import BUTTONS
 from custom_components.ev_charge_points.calendar import SESSIONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from custom_components.ev_charge_points.event import EVENTS
 from custom_components.ev_charge_points.number import NUMBERS
-from custom_components.ev_charge_points.select import SELECTS
-from custom_components.ev_charge_points.sensor import (
-    ACCOUNT_SENSORS,
-    CHARGE_POINT_SENSORS,
-    GRID_SENSORS,
-)
+from custom_components.ev_charge_points.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from custom_components.ev_charge_points.switch import SWITCHES
 
 from .helpers import (

@@ -266,11 +266,6 @@ SEEDS: dict[str, Any] = {
         "beneficiary_name": "Owner",
         "iban_beneficiary": "NL91ABNA0417164300",
     },
-    "rest.Grid": {
-        "id": "GRID-BCU101",
-        "smart_charging": True,
-        "address": {"street": "Teststraat", "housenumber": "1", "city": "Utrecht"},
-    },
 }
 
 _DROP = object()

@@ -295,9 +295,6 @@ def test_ch_status_full() -> None:
         "session_stop",
         "total_cost",
     }
-    assert message.power_w == pytest.approx(16 * (229 + 231 + 230))
-    assert message.average_current == 16.0
-    assert message.average_voltage == 230.0
 
 
 @pytest.mark.parametrize(
@@ -322,20 +319,6 @@ def test_vehicle_letters(letter: object, expected: VehicleStatus | None) -> None
 @pytest.mark.parametrize("activity", list(Activity))
 def test_every_activity(activity: Activity) -> None:
     assert status(activity=activity.value).activity is activity
-
-
-def test_ch_status_phase_maths() -> None:
-    # Averages skip 0/None and round to 1 dp (§4.1).
-    assert status(actual_p1=10, actual_p2=6, actual_p3=10).average_current == 8.7
-    assert status(actual_p1=10, actual_p2=0, actual_p3=20).average_current == 15.0
-    assert status(actual_p1=None, actual_p2=None, actual_p3=None).average_current is None
-    assert status(actual_p1=0, actual_p2=0, actual_p3=0).average_current == 0.0
-    one_phase = status(actual_v1=230, actual_v2=0, actual_v3=0, actual_p1=16, actual_p2=0)
-    assert one_phase.power_w == pytest.approx(3680.0)
-    assert one_phase.average_voltage == 230.0
-    assert status(actual_v1=230).power_w is None
-    assert status().power_w is None
-    assert status().average_voltage is None
 
 
 def test_ch_status_merged_onto_keeps_absent_fields() -> None:
@@ -428,8 +411,6 @@ def test_grid_status() -> None:
         max_reserved=25.0,
     )
     assert isinstance(grid, GridStatus)
-    assert grid.average_current == 13.7
-    assert grid.max_current == 15
     named_by_evse = parse_message({"object": "GRID_STATUS", "evse_id": "BCU9", "data": {}})
     assert isinstance(named_by_evse, GridStatus)
     assert named_by_evse.grid_id == "GRID-BCU9"
@@ -449,8 +430,6 @@ def test_grid_current_has_top_level_phases() -> None:
     )
     assert push == GridCurrent(evse_id="BCU101", currents=(12.0, 14.0, 15.0))
     assert isinstance(push, GridCurrent)
-    assert push.average_current == 13.7
-    assert push.max_current == 15
     with pytest.raises(BlueCurrentParseError):
         parse_message({"object": "GRID_CURRENT", "evse_id": "BCU101"})
 
@@ -798,4 +777,3 @@ def test_any_plausible_frame_only_raises_parse_error(frame: dict[str, Any]) -> N
     repr(message)  # models must also be printable
     if isinstance(message, ChargePointStatus):
         assert message.merged_onto(message) == message
-        _ = (message.power_w, message.average_current, message.average_voltage)

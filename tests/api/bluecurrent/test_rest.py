@@ -169,23 +169,11 @@ async def test_since_stops_paging_early(
     assert all((t.ended_at or t.started_at) >= START - timedelta(days=14) for t in window)
 
 
-async def test_status_contracts_and_grids(rest: BlueCurrentRestClient) -> None:
-    status = await rest.get_charge_point_status("BCU101")
-    assert status.evse_id == "BCU101"
-    assert status.session_start == START - timedelta(minutes=30)
-    assert status.session_energy_kwh == pytest.approx(5.2, abs=0.01)
-
+async def test_contracts(rest: BlueCurrentRestClient) -> None:
     (contract,) = await rest.get_contracts()
     assert contract.subscription_type == "BASIS"
     assert contract.contract_id == "CT-1001"
     assert "owner@example.com" not in repr(contract)  # personal data stays out of logs
-
-    (grid,) = await rest.get_grids()
-    assert grid.grid_id == "GRID-BCU101"
-    assert grid.smart_charging is False
-    assert grid.address is not None
-    assert grid.address.city == "Utrecht"
-    assert "Utrecht" not in repr(grid)
 
 
 async def test_refused_tokens(
@@ -241,7 +229,7 @@ async def test_server_failures(
 ) -> None:
     simulator.rest.fail_next(503)
     with pytest.raises(BlueCurrentRestError) as caught:
-        await rest.get_grids()
+        await rest.get_contracts()
     assert caught.value.status == 503
     assert not isinstance(caught.value, BlueCurrentRestAuthError)
 

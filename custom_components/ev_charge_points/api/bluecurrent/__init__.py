@@ -2,7 +2,7 @@
 
 from .app import BlueCurrentAppClient, sjcl_decrypt, sjcl_encrypt
 from .client import BlueCurrentClient, MessageCallback
-from .const import DEFAULT_APP_URL, DEFAULT_URL, NO_CARD
+from .const import DEFAULT_APP_URL, DEFAULT_URL, HOME_USE_CARD, NO_CARD
 from .exceptions import (
     BlueCurrentAlreadyConnectedError,
     BlueCurrentCommandError,
@@ -56,8 +56,6 @@ from .rest import (
     BlueCurrentRestClient,
     BlueCurrentRestError,
     Contract,
-    Grid,
-    GridAddress,
     Transaction,
     TransactionPage,
     app_login,
@@ -70,6 +68,7 @@ __all__ = [
     "DEFAULT_APP_URL",
     "DEFAULT_REST_URL",
     "DEFAULT_URL",
+    "HOME_USE_CARD",
     "NO_CARD",
     "Account",
     "Activity",
@@ -102,8 +101,6 @@ __all__ = [
     "ChargePoints",
     "CommandResult",
     "Contract",
-    "Grid",
-    "GridAddress",
     "GridCurrent",
     "GridStatus",
     "Hello",

@@ -9,6 +9,9 @@ DEFAULT_APP_URL: Final = "wss://motown.bluecurrent.nl/appserver/2.0"
 
 # Card uid meaning "no card" (start a session or clear the plug-and-charge card).
 NO_CARD: Final = "BCU-APP"
+# The card id of sessions started without a card (the app maps it onto NO_CARD); the server
+# also shows it as the plug-and-charge card when none is chosen.
+HOME_USE_CARD: Final = "BCU_HOME_USE"
 
 HELLO_HEADER: Final = "homeassistant"
 REJECT_REASON_HEADER: Final = "x-websocket-reject-reason"

@@ -8,7 +8,6 @@ become None (logged at debug level). A frame the client cannot use at all raises
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -43,6 +42,7 @@ from .const import (
     STATUS_PREFIX,
 )
 from .exceptions import BlueCurrentParseError
+from .fields import mapping, opt_bool, opt_float, opt_int, opt_str, req_str
 from .timeutil import parse_app_date, parse_date, parse_timestamp
 
 _LOGGER = logging.getLogger(__name__)
@@ -98,64 +98,6 @@ VEHICLE_LETTERS: Final[dict[str, VehicleStatus]] = {
 
 
 # --- tolerant field readers ----------------------------------------------------------------
-
-
-def _mapping(value: object, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise BlueCurrentParseError(f"{what} is not an object")
-    return value
-
-
-def _opt_str(value: object) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        # Ids are strings on the wire, but a numeric id is still usable.
-        return str(value)
-    return None
-
-
-def _req_str(data: Mapping[str, Any], key: str, what: str) -> str:
-    value = _opt_str(data.get(key))
-    if not value:
-        raise BlueCurrentParseError(f"{what} has no usable '{key}'")
-    return value
-
-
-def _opt_float(value: object) -> float | None:
-    if type(value) is float or type(value) is int:
-        # The usual case (every pushed measurement), without the checks below.
-        try:
-            number = float(value)
-        except OverflowError:
-            return None
-        return number if math.isfinite(number) else None
-    if isinstance(value, bool):
-        return None
-    if not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value)
-    except (ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _opt_int(value: object) -> int | None:
-    number = _opt_float(value)
-    if number is None or not number.is_integer():
-        return None
-    return int(number)
-
-
-def _opt_bool(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
 
 
 def _error_text(value: object) -> str:
@@ -215,9 +157,9 @@ def _clock_time(value: object, key: str) -> time:
 
 def _phases(data: Mapping[str, Any], keys: tuple[str, str, str]) -> Phases:
     return (
-        _opt_float(data.get(keys[0])),
-        _opt_float(data.get(keys[1])),
-        _opt_float(data.get(keys[2])),
+        opt_float(data.get(keys[0])),
+        opt_float(data.get(keys[1])),
+        opt_float(data.get(keys[2])),
     )
 
 
@@ -243,26 +185,10 @@ def _timestamp(value: object) -> datetime | None:
     return parsed
 
 
-def _average(values: Iterable[float | None]) -> float | None:
-    """Mean of the non-zero phases, 1 dp; 0.0 if all known phases are 0; None if none known."""
-    known = [value for value in values if value is not None]
-    if not known:
-        return None
-    non_zero = [value for value in known if value != 0]
-    if not non_zero:
-        return 0.0
-    return round(sum(non_zero) / len(non_zero), 1)
-
-
-def _maximum(values: Iterable[float | None]) -> float | None:
-    known = [value for value in values if value is not None]
-    return max(known) if known else None
-
-
 def _payload(frame: Mapping[str, Any]) -> Mapping[str, Any]:
     """The `data` object of a frame; a bare data object (REST, tests) is accepted too."""
     if "data" in frame:
-        return _mapping(frame["data"], "data")
+        return mapping(frame["data"], "data")
     return frame
 
 
@@ -280,8 +206,8 @@ class Setting:
     def from_dict(cls, data: object) -> Self:
         """Parse a setting object; anything unusable gives an empty setting."""
         if isinstance(data, Mapping):
-            return cls(_opt_bool(data.get("value")), _opt_str(data.get("permission")))
-        return cls(_opt_bool(data), None)
+            return cls(opt_bool(data.get("value")), opt_str(data.get("permission")))
+        return cls(opt_bool(data), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,11 +226,11 @@ class ChargeCardRef:
         if not isinstance(data, Mapping):
             return None
         return cls(
-            uid=_opt_str(data.get("uid")),
-            id=_opt_str(data.get("id")),
-            name=_opt_str(data.get("name")),
-            customer_name=_opt_str(data.get("customer_name")),
-            valid=_opt_bool(data.get("valid")),
+            uid=opt_str(data.get("uid")),
+            id=opt_str(data.get("id")),
+            name=opt_str(data.get("name")),
+            customer_name=opt_str(data.get("customer_name")),
+            valid=opt_bool(data.get("valid")),
         )
 
 
@@ -324,13 +250,13 @@ class ChargeCard:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse one entry of CHARGE_CARDS.cards."""
-        card = _mapping(data, "charge card")
+        card = mapping(data, "charge card")
         return cls(
-            uid=_req_str(card, "uid", "charge card"),
-            id=_opt_str(card.get("id")),
-            name=_opt_str(card.get("name")),
-            customer_name=_opt_str(card.get("customer_name")),
-            valid=_opt_bool(card.get("valid")),
+            uid=req_str(card, "uid", "charge card"),
+            id=opt_str(card.get("id")),
+            name=opt_str(card.get("name")),
+            customer_name=opt_str(card.get("customer_name")),
+            valid=opt_bool(card.get("valid")),
             date_created=parse_date(card.get("date_created")),
             date_modified=parse_date(card.get("date_modified")),
             date_became_invalid=parse_date(card.get("date_became_invalid")),
@@ -355,13 +281,13 @@ class Tariff:
         if not isinstance(data, Mapping):
             return None
         return cls(
-            tariff_id=_opt_str(data.get("tariff_id")),
-            price_ex_vat=_opt_float(data.get("price_ex_vat")),
-            start_price_ex_vat=_opt_float(data.get("start_price_ex_vat")),
-            price_in_vat=_opt_float(data.get("price_in_vat")),
-            start_price_in_vat=_opt_float(data.get("start_price_in_vat")),
-            currency=_opt_str(data.get("currency")),
-            vat_percentage=_opt_float(data.get("vat_percentage")),
+            tariff_id=opt_str(data.get("tariff_id")),
+            price_ex_vat=opt_float(data.get("price_ex_vat")),
+            start_price_ex_vat=opt_float(data.get("start_price_ex_vat")),
+            price_in_vat=opt_float(data.get("price_in_vat")),
+            start_price_in_vat=opt_float(data.get("start_price_in_vat")),
+            currency=opt_str(data.get("currency")),
+            vat_percentage=opt_float(data.get("vat_percentage")),
         )
 
 
@@ -383,13 +309,13 @@ class Location:
         if not isinstance(data, Mapping):
             return None
         return cls(
-            latitude=_opt_float(data.get("x_coord")),
-            longitude=_opt_float(data.get("y_coord")),
-            street=_opt_str(data.get("street")),
-            housenumber=_opt_str(data.get("housenumber")),
-            zipcode=_opt_str(data.get("zipcode")),
-            city=_opt_str(data.get("city")),
-            country=_opt_str(data.get("country")),
+            latitude=opt_float(data.get("x_coord")),
+            longitude=opt_float(data.get("y_coord")),
+            street=opt_str(data.get("street")),
+            housenumber=opt_str(data.get("housenumber")),
+            zipcode=opt_str(data.get("zipcode")),
+            city=opt_str(data.get("city")),
+            country=opt_str(data.get("country")),
         )
 
 
@@ -438,22 +364,22 @@ class ChargePoint:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse one entry of CHARGE_POINTS.data."""
-        point = _mapping(data, "charge point")
+        point = mapping(data, "charge point")
         location = point.get("location")
         if location is None and "x_coord" in point:
             location = point  # 2022 format: coordinates at the top level
         return cls(
-            evse_id=_req_str(point, "evse_id", "charge point"),
-            name=_opt_str(point.get("name")),
-            model_type=_opt_str(point.get("model_type")),
-            chargepoint_type=_opt_str(point.get("chargepoint_type")),
-            is_cable=_opt_bool(point.get("is_cable")),
+            evse_id=req_str(point, "evse_id", "charge point"),
+            name=opt_str(point.get("name")),
+            model_type=opt_str(point.get("model_type")),
+            chargepoint_type=opt_str(point.get("chargepoint_type")),
+            is_cable=opt_bool(point.get("is_cable")),
             activity=_activity(point.get("activity")),
             public_charging=Setting.from_dict(point.get("public_charging")),
             plug_and_charge=Setting.from_dict(point.get("plug_and_charge")),
-            plug_and_charge_notification=_opt_bool(point.get("plug_and_charge_notification")),
-            smart_charging=bool(_opt_bool(point.get("smart_charging"))),
-            smart_charging_dynamic=_opt_bool(point.get("smart_charging_dynamic")),
+            plug_and_charge_notification=opt_bool(point.get("plug_and_charge_notification")),
+            smart_charging=bool(opt_bool(point.get("smart_charging"))),
+            smart_charging_dynamic=opt_bool(point.get("smart_charging_dynamic")),
             delayed_charging=Setting.from_dict(point.get("delayed_charging")),
             price_based_charging=Setting.from_dict(point.get("price_based_charging")),
             default_card=ChargeCardRef.from_dict(point.get("default_card")),
@@ -480,7 +406,7 @@ class ChargePoints:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a CHARGE_POINTS frame."""
-        frame = _mapping(data, "CHARGE_POINTS")
+        frame = mapping(data, "CHARGE_POINTS")
         entries = frame.get("data")
         if not isinstance(entries, list):
             raise BlueCurrentParseError("CHARGE_POINTS has no 'data' list")
@@ -538,9 +464,9 @@ class ChargePointStatus:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a CH_STATUS frame (or its bare `data` object)."""
-        frame = _mapping(data, "CH_STATUS")
+        frame = mapping(data, "CH_STATUS")
         status = _payload(frame)
-        evse_id = _opt_str(frame.get("evse_id")) or _req_str(status, "evse_id", "CH_STATUS")
+        evse_id = opt_str(frame.get("evse_id")) or req_str(status, "evse_id", "CH_STATUS")
         present = frozenset(
             map(_STATUS_FIELD_OF.__getitem__, status.keys() & _STATUS_FIELD_OF.keys())
         )
@@ -550,14 +476,14 @@ class ChargePointStatus:
             vehicle_status=_vehicle_status(status.get("vehicle_status")),
             voltages=_phases(status, _VOLTAGE_KEYS),
             currents=_phases(status, _CURRENT_KEYS),
-            session_energy_kwh=_opt_float(status.get("actual_kwh")),
-            max_usage=_opt_float(status.get("max_usage")),
-            smart_charging_max_usage=_opt_float(status.get("smartcharging_max_usage")),
-            max_offline=_opt_float(status.get("max_offline")),
+            session_energy_kwh=opt_float(status.get("actual_kwh")),
+            max_usage=opt_float(status.get("max_usage")),
+            smart_charging_max_usage=opt_float(status.get("smartcharging_max_usage")),
+            max_offline=opt_float(status.get("max_offline")),
             offline_since=_timestamp(status.get("offline_since")),
             session_start=_timestamp(status.get("start_datetime")),
             session_stop=_timestamp(status.get("stop_datetime")),
-            total_cost=_opt_float(status.get("total_cost")),
+            total_cost=opt_float(status.get("total_cost")),
             present=present,
         )
 
@@ -573,26 +499,6 @@ class ChargePointStatus:
             if name not in self.present and name in previous.present
         }
         return replace(self, **kept, present=self.present | previous.present)
-
-    @property
-    def power_w(self) -> float | None:
-        """Sum of V x I over the phases where both are known; None if no phase is known."""
-        products = [
-            voltage * current
-            for voltage, current in zip(self.voltages, self.currents, strict=True)
-            if voltage is not None and current is not None
-        ]
-        return round(sum(products), 1) if products else None
-
-    @property
-    def average_current(self) -> float | None:
-        """Mean current of the non-zero phases (A, 1 dp)."""
-        return _average(self.currents)
-
-    @property
-    def average_voltage(self) -> float | None:
-        """Mean voltage of the non-zero phases (V, 1 dp)."""
-        return _average(self.voltages)
 
 
 _SETTINGS_KEYS: Final[dict[str, tuple[str, ...]]] = {
@@ -641,9 +547,9 @@ class ChargePointSettings:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a CH_SETTINGS frame (or its bare `data` object)."""
-        frame = _mapping(data, "CH_SETTINGS")
+        frame = mapping(data, "CH_SETTINGS")
         settings = _payload(frame)
-        evse_id = _opt_str(settings.get("evse_id")) or _req_str(frame, "evse_id", "CH_SETTINGS")
+        evse_id = opt_str(settings.get("evse_id")) or req_str(frame, "evse_id", "CH_SETTINGS")
         led_intensity = settings.get("led_intensity")
         if isinstance(led_intensity, Mapping):
             led_intensity = led_intensity.get("value")
@@ -651,13 +557,13 @@ class ChargePointSettings:
             evse_id=evse_id,
             plug_and_charge=Setting.from_dict(settings.get("plug_and_charge")),
             public_charging=Setting.from_dict(settings.get("public_charging")),
-            smart_charging=_opt_bool(settings.get("smart_charging")),
-            smart_charging_dynamic=_opt_bool(settings.get("smart_charging_dynamic")),
-            model_type=_opt_str(settings.get("model_type")),
-            is_cable=_opt_bool(settings.get("is_cable")),
-            chargepoint_type=_opt_str(settings.get("chargepoint_type")),
-            plug_and_charge_notification=_opt_bool(settings.get("plug_and_charge_notification")),
-            led_intensity=_opt_int(led_intensity),
+            smart_charging=opt_bool(settings.get("smart_charging")),
+            smart_charging_dynamic=opt_bool(settings.get("smart_charging_dynamic")),
+            model_type=opt_str(settings.get("model_type")),
+            is_cable=opt_bool(settings.get("is_cable")),
+            chargepoint_type=opt_str(settings.get("chargepoint_type")),
+            plug_and_charge_notification=opt_bool(settings.get("plug_and_charge_notification")),
+            led_intensity=opt_int(led_intensity),
             led_interaction=Setting.from_dict(settings.get("led_interaction")),
             default_card=ChargeCardRef.from_dict(settings.get("default_card")),
             preferred_card=ChargeCardRef.from_dict(settings.get("preferred_card")),
@@ -683,23 +589,13 @@ class GridStatus:
     max_installed: float | None = None
     max_reserved: float | None = None
 
-    @property
-    def average_current(self) -> float | None:
-        """Mean of the non-zero phases (A, 1 dp)."""
-        return _average(self.currents)
-
-    @property
-    def max_current(self) -> float | None:
-        """Highest phase current (A)."""
-        return _maximum(self.currents)
-
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a GRID_STATUS frame (or its bare `data` object)."""
-        frame = _mapping(data, "GRID_STATUS")
+        frame = mapping(data, "GRID_STATUS")
         grid = _payload(frame)
-        evse_id = _opt_str(grid.get("evse_id")) or _opt_str(frame.get("evse_id"))
-        grid_id = _opt_str(grid.get("id"))
+        evse_id = opt_str(grid.get("evse_id")) or opt_str(frame.get("evse_id"))
+        grid_id = opt_str(grid.get("id"))
         if not grid_id:
             if not evse_id:
                 raise BlueCurrentParseError("GRID_STATUS has neither 'id' nor 'evse_id'")
@@ -708,8 +604,8 @@ class GridStatus:
             grid_id=grid_id,
             evse_id=evse_id,
             currents=_phases(grid, _GRID_CURRENT_KEYS),
-            max_installed=_opt_float(grid.get("grid_max_install")),
-            max_reserved=_opt_float(grid.get("grid_max_reserved")),
+            max_installed=opt_float(grid.get("grid_max_install")),
+            max_reserved=opt_float(grid.get("grid_max_reserved")),
         )
 
 
@@ -721,20 +617,10 @@ class GridCurrent:
     currents: Phases
     grid_id: str | None = None
 
-    @property
-    def average_current(self) -> float | None:
-        """Mean of the non-zero phases (A, 1 dp)."""
-        return _average(self.currents)
-
-    @property
-    def max_current(self) -> float | None:
-        """Highest phase current (A)."""
-        return _maximum(self.currents)
-
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a GRID_CURRENT frame."""
-        frame = _mapping(data, "GRID_CURRENT")
+        frame = mapping(data, "GRID_CURRENT")
         # The phases are top-level on the wire; a `data` object is accepted as a fallback.
         source = frame
         if "grid_actual_p1" not in frame and isinstance(frame.get("data"), Mapping):
@@ -742,8 +628,8 @@ class GridCurrent:
         currents = _phases(source, _GRID_CURRENT_KEYS)
         if currents == (None, None, None):
             raise BlueCurrentParseError("GRID_CURRENT has no 'grid_actual_p1..3'")
-        evse_id = _opt_str(frame.get("evse_id")) or _opt_str(source.get("evse_id"))
-        grid_id = _opt_str(frame.get("id")) or _opt_str(source.get("id"))
+        evse_id = opt_str(frame.get("evse_id")) or opt_str(source.get("evse_id"))
+        grid_id = opt_str(frame.get("id")) or opt_str(source.get("id"))
         return cls(evse_id=evse_id, currents=currents, grid_id=grid_id)
 
 
@@ -760,7 +646,7 @@ class ChargeCards:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a CHARGE_CARDS frame. Unusable card entries are skipped."""
-        frame = _mapping(data, "CHARGE_CARDS")
+        frame = mapping(data, "CHARGE_CARDS")
         entries = frame.get("cards")
         if entries is None:
             entries = []
@@ -792,17 +678,17 @@ class Account:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse an ACCOUNT frame."""
-        frame = _mapping(data, "ACCOUNT")
+        frame = mapping(data, "ACCOUNT")
         return cls(
-            full_name=_opt_str(frame.get("full_name")),
-            email=_opt_str(frame.get("email")),
-            login=_opt_str(frame.get("login")),
-            should_reset_password=_opt_bool(frame.get("should_reset_password")),
-            developer_mode_enabled=_opt_bool(frame.get("developer_mode_enabled")),
-            tel=_opt_str(frame.get("tel")),
-            marketing_target=_opt_str(frame.get("marketing_target")),
+            full_name=opt_str(frame.get("full_name")),
+            email=opt_str(frame.get("email")),
+            login=opt_str(frame.get("login")),
+            should_reset_password=opt_bool(frame.get("should_reset_password")),
+            developer_mode_enabled=opt_bool(frame.get("developer_mode_enabled")),
+            tel=opt_str(frame.get("tel")),
+            marketing_target=opt_str(frame.get("marketing_target")),
             first_login_app=parse_app_date(frame.get("first_login_app")),
-            hubspot_user_identity=_opt_str(frame.get("hubspot_user_identity")),
+            hubspot_user_identity=opt_str(frame.get("hubspot_user_identity")),
         )
 
 
@@ -818,10 +704,10 @@ class ApiTokenStatus:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a STATUS_API_TOKEN frame; a success without token or customer id is unusable."""
-        frame = _mapping(data, "STATUS_API_TOKEN")
-        success = _opt_bool(frame.get("success")) is True
-        token = _opt_str(frame.get("token"))
-        customer_id = _opt_str(frame.get("customer_id"))
+        frame = mapping(data, "STATUS_API_TOKEN")
+        success = opt_bool(frame.get("success")) is True
+        token = opt_str(frame.get("token"))
+        customer_id = opt_str(frame.get("customer_id"))
         if success and (not token or not customer_id):
             raise BlueCurrentParseError("STATUS_API_TOKEN success without 'token'/'customer_id'")
         return cls(success, token, customer_id, _error_text(frame.get("error")))
@@ -837,9 +723,9 @@ class PasswordStatus:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a STATUS_PASSWORD frame; a missing `accepted` counts as refused."""
-        frame = _mapping(data, "STATUS_PASSWORD")
-        accepted = _opt_bool(frame.get("accepted")) is True
-        token = _opt_str(frame.get("token"))
+        frame = mapping(data, "STATUS_PASSWORD")
+        accepted = opt_bool(frame.get("accepted")) is True
+        token = opt_str(frame.get("token"))
         return cls(accepted and bool(token), token)
 
 
@@ -850,7 +736,7 @@ class Hello:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a HELLO frame."""
-        _mapping(data, "HELLO")
+        mapping(data, "HELLO")
         return cls()
 
 
@@ -864,8 +750,8 @@ class Sustainability:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a SUSTAINABILITY_STATUS frame."""
-        frame = _mapping(data, "SUSTAINABILITY_STATUS")
-        return cls(_opt_int(frame.get("trees")), _opt_float(frame.get("co2")))
+        frame = mapping(data, "SUSTAINABILITY_STATUS")
+        return cls(opt_int(frame.get("trees")), opt_float(frame.get("co2")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -878,8 +764,8 @@ class UndocumentedMessage:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a frame whose content nobody documented."""
-        frame = _mapping(data, "object")
-        return cls(_req_str(frame, "object", "frame"), frame.get("data"))
+        frame = mapping(data, "object")
+        return cls(req_str(frame, "object", "frame"), frame.get("data"))
 
 
 # --- command results -------------------------------------------------------------------------
@@ -911,8 +797,8 @@ class CommandResult:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a RECEIVED_* or STATUS_* frame."""
-        frame = _mapping(data, "result")
-        name = _req_str(frame, "object", "result")
+        frame = mapping(data, "result")
+        name = req_str(frame, "object", "result")
         stage: Literal["received", "status"]
         if name.startswith(RECEIVED_PREFIX):
             stage, command = "received", name.removeprefix(RECEIVED_PREFIX)
@@ -925,8 +811,8 @@ class CommandResult:
         error = _error_text(frame.get("error"))
         return cls(
             command=command,
-            evse_id=_opt_str(frame.get("evse_id")) or _evse_from_error(error),
-            success=_opt_bool(frame.get("success")),
+            evse_id=opt_str(frame.get("evse_id")) or _evse_from_error(error),
+            success=opt_bool(frame.get("success")),
             error=error,
             stage=stage,
         )
@@ -954,15 +840,15 @@ class SettingResult:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a setting result; `result.setting` is "set true" / "set false"."""
-        frame = _mapping(data, "setting result")
-        name = _req_str(frame, "object", "setting result")
+        frame = mapping(data, "setting result")
+        name = req_str(frame, "object", "setting result")
         if name == OBJ_STATUS_SET_PUBLIC_CHARGING:
             setting = SETTING_LINKED_CHARGE_CARDS_ONLY
         elif name == OBJ_STATUS_SET_PLUG_AND_CHARGE:
             setting = SETTING_PLUG_AND_CHARGE
         else:
             raise BlueCurrentParseError("not a setting result")
-        success = _opt_bool(frame.get("success"))
+        success = opt_bool(frame.get("success"))
         error = _error_text(frame.get("error"))
         result = frame.get("result")
         text = result.get("setting") if isinstance(result, Mapping) else None
@@ -972,7 +858,7 @@ class SettingResult:
             text = ""
         on = "true" in text
         return cls(
-            evse_id=_opt_str(frame.get("evse_id")),
+            evse_id=opt_str(frame.get("evse_id")),
             setting=setting,
             value=not on if setting == SETTING_LINKED_CHARGE_CARDS_ONLY else on,
             success=success,
@@ -998,17 +884,17 @@ class OverrideCurrentSchedule:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a schedule; days come as comma strings ("MO,TH"), lists are accepted."""
-        schedule = _mapping(data, "schedule")
+        schedule = mapping(data, "schedule")
         points = schedule.get("charge_points")
         if isinstance(points, str):
             points = [points]
         if not isinstance(points, list):
             raise BlueCurrentParseError("schedule has no 'charge_points' list")
-        current = _opt_float(schedule.get("override_current"))
+        current = opt_float(schedule.get("override_current"))
         if current is None:
             raise BlueCurrentParseError("schedule has no usable 'override_current'")
         return cls(
-            schedule_id=_req_str(schedule, "schedule_id", "schedule"),
+            schedule_id=req_str(schedule, "schedule_id", "schedule"),
             charge_points=tuple(point for point in points if isinstance(point, str)),
             current=current,
             start_time=_clock_time(schedule.get("start_time"), "start_time"),
@@ -1027,7 +913,7 @@ class OverrideCurrentList:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a LIST_OVERRIDE_CURRENT frame."""
-        frame = _mapping(data, "LIST_OVERRIDE_CURRENT")
+        frame = mapping(data, "LIST_OVERRIDE_CURRENT")
         entries = frame.get("data")
         if entries is None:
             entries = []
@@ -1059,9 +945,9 @@ class OverrideCurrentSaved:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a POST_SET/POST_EDIT reply; a failure may come without `data`."""
-        frame = _mapping(data, "override reply")
-        command = _req_str(frame, "object", "override reply")
-        success = _opt_bool(frame.get("success"))
+        frame = mapping(data, "override reply")
+        command = req_str(frame, "object", "override reply")
+        success = opt_bool(frame.get("success"))
         error = _error_text(frame.get("error"))
         schedule = None
         if frame.get("data") is not None:
@@ -1087,11 +973,11 @@ class OverrideCurrentCleared:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse a POST_CLEAR_OVERRIDE_CURRENT frame."""
-        frame = _mapping(data, "POST_CLEAR_OVERRIDE_CURRENT")
-        schedule_id = _opt_str(frame.get("schedule_id"))
+        frame = mapping(data, "POST_CLEAR_OVERRIDE_CURRENT")
+        schedule_id = opt_str(frame.get("schedule_id"))
         if schedule_id is None and isinstance(frame.get("data"), Mapping):
-            schedule_id = _opt_str(frame["data"].get("schedule_id"))
-        return cls(schedule_id, _opt_bool(frame.get("success")), _error_text(frame.get("error")))
+            schedule_id = opt_str(frame["data"].get("schedule_id"))
+        return cls(schedule_id, opt_bool(frame.get("success")), _error_text(frame.get("error")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1104,11 +990,11 @@ class ServerErrorMessage:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse an ERROR frame; a missing message falls back to the documented text."""
-        frame = _mapping(data, "ERROR")
-        code = _opt_int(frame.get("error"))
+        frame = mapping(data, "ERROR")
+        code = opt_int(frame.get("error"))
         if code is None:
             raise BlueCurrentParseError("ERROR has no numeric 'error'")
-        message = _opt_str(frame.get("message")) or ERROR_MESSAGES.get(code, "")
+        message = opt_str(frame.get("message")) or ERROR_MESSAGES.get(code, "")
         return cls(code, message)
 
 

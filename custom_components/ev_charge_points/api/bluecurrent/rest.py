@@ -17,20 +17,20 @@ import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
 from .app import BlueCurrentAppClient
-from .const import DEFAULT_APP_URL, DEFAULT_URL, NO_CARD
+from .const import DEFAULT_APP_URL, DEFAULT_URL, HOME_USE_CARD, NO_CARD
 from .exceptions import (
     BlueCurrentConnectionError,
     BlueCurrentError,
     BlueCurrentParseError,
     BlueCurrentRequestLimitError,
 )
-from .models import ChargePointStatus, Sustainability
+from .fields import mapping, number, text
 from .timeutil import parse_rest_timestamp
 
 if TYPE_CHECKING:
@@ -38,14 +38,14 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
     from datetime import datetime, timedelta
 
+    from .models import Sustainability
+
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_REST_URL: Final = "https://bo.bluecurrent.nl/app/bc_api/api/v2.0"
 REST_PATH: Final = "/app/bc_api/api/v2.0"
 APP_PATH: Final = "/appserver/2.0"
-# The card id of sessions started without a card (the app maps it onto BCU-APP).
-HOME_USE_CARD: Final = "BCU_HOME_USE"
 SORT_FIELD: Final = "stoppedtimestamp"
 # A server that keeps announcing a next page must not keep us paging forever.
 MAX_PAGES: Final = 1000
@@ -91,35 +91,6 @@ def app_url_for(ws_url: str) -> str:
 # --- parsing helpers -------------------------------------------------------------------------
 
 
-def _mapping(value: object, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise BlueCurrentParseError(f"{what}: expected an object")
-    return value
-
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, int | float):
-        return str(value)
-    return None
-
-
-def _number(value: object) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    return None
-
-
 def _page_number(value: object) -> int | None:
     if isinstance(value, bool):
         return None
@@ -154,28 +125,28 @@ class Transaction:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse one item of `transactions`; a session without id, point or start is refused."""
-        item = _mapping(data, "transaction")
-        transaction_id = _text(item.get("transaction_id"))
-        evse_id = _text(item.get("chargepoint_id"))
+        item = mapping(data, "transaction")
+        transaction_id = text(item.get("transaction_id"))
+        evse_id = text(item.get("chargepoint_id"))
         started_at = parse_rest_timestamp(item.get("started_at"))
         if transaction_id is None or evse_id is None or started_at is None:
             raise BlueCurrentParseError("transaction without id, charge point or start time")
         ended_at = parse_rest_timestamp(item.get("end_time"))
-        card_id = _text(item.get("card_id"))
+        card_id = text(item.get("card_id"))
         return cls(
             transaction_id=transaction_id,
             evse_id=evse_id,
             started_at=started_at,
             ended_at=ended_at,
-            energy_kwh=max(0.0, _number(item.get("kwh")) or 0.0),
-            evse_name=_text(item.get("evse_name")),
-            chargepoint_type=_text(item.get("chargepoint_type")),
+            energy_kwh=max(0.0, number(item.get("kwh")) or 0.0),
+            evse_name=text(item.get("evse_name")),
+            chargepoint_type=text(item.get("chargepoint_type")),
             card_id=NO_CARD if card_id == HOME_USE_CARD else card_id,
-            card_name=_text(item.get("card_name")),
-            total_cost=_number(item.get("total_costs")),
-            total_cost_ex_vat=_number(item.get("total_costs_ex_vat")),
-            vat_percentage=_number(item.get("vat")),
-            currency=_text(item.get("currency")),
+            card_name=text(item.get("card_name")),
+            total_cost=number(item.get("total_costs")),
+            total_cost_ex_vat=number(item.get("total_costs_ex_vat")),
+            vat_percentage=number(item.get("vat")),
+            currency=text(item.get("currency")),
         )
 
     @property
@@ -198,7 +169,7 @@ class TransactionPage:
     @classmethod
     def from_dict(cls, data: object, *, page: int) -> Self:
         """Parse `{"data": {...}}`; unusable items are skipped and counted."""
-        body = _mapping(_mapping(data, "transactions reply").get("data"), "transactions data")
+        body = mapping(mapping(data, "transactions reply").get("data"), "transactions data")
         raw_items = body.get("transactions")
         if not isinstance(raw_items, list):
             raise BlueCurrentParseError("transactions reply without a transactions list")
@@ -233,56 +204,14 @@ class Contract:
     @classmethod
     def from_dict(cls, data: object) -> Self:
         """Parse one item of `contracts`."""
-        item = _mapping(data, "contract")
+        item = mapping(data, "contract")
         return cls(
-            contract_id=_text(item.get("contract_id")),
-            subscription_type=_text(item.get("subscription_type")),
-            contact_email=_text(item.get("contact_email")),
-            beneficiary_name=_text(item.get("beneficiary_name")),
-            iban_beneficiary=_text(item.get("iban_beneficiary")),
+            contract_id=text(item.get("contract_id")),
+            subscription_type=text(item.get("subscription_type")),
+            contact_email=text(item.get("contact_email")),
+            beneficiary_name=text(item.get("beneficiary_name")),
+            iban_beneficiary=text(item.get("iban_beneficiary")),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class GridAddress:
-    """Where a grid connection is (personal data: nothing in repr)."""
-
-    street: str | None = field(default=None, repr=False)
-    housenumber: str | None = field(default=None, repr=False)
-    postal_code: str | None = field(default=None, repr=False)
-    city: str | None = field(default=None, repr=False)
-    country: str | None = field(default=None, repr=False)
-    region: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Grid:
-    """A grid connection as `GET /getgrids` lists it."""
-
-    grid_id: str
-    smart_charging: bool | None = None
-    address: GridAddress | None = None
-
-    @classmethod
-    def from_dict(cls, data: object) -> Self:
-        """Parse one item of `grids`."""
-        item = _mapping(data, "grid")
-        grid_id = _text(item.get("id"))
-        if grid_id is None:
-            raise BlueCurrentParseError("grid without id")
-        raw_address = item.get("address")
-        address = None
-        if isinstance(raw_address, dict):
-            address = GridAddress(
-                street=_text(raw_address.get("street")),
-                housenumber=_text(raw_address.get("housenumber")),
-                postal_code=_text(raw_address.get("postal_code")),
-                city=_text(raw_address.get("city")),
-                country=_text(raw_address.get("country")),
-                region=_text(raw_address.get("region")),
-            )
-        smart = item.get("smart_charging")
-        return cls(grid_id, smart if isinstance(smart, bool) else None, address)
 
 
 # --- client ----------------------------------------------------------------------------------
@@ -356,26 +285,13 @@ class BlueCurrentRestClient:
         except ValueError as err:
             raise BlueCurrentParseError(f"REST {path} did not answer JSON") from err
 
-    async def get_charge_point_status(self, evse_id: str) -> ChargePointStatus:
-        """`GET /chargepointstatus` (the CH_STATUS keys)."""
-        data = await self._request("GET", "chargepointstatus", params={"evse_id": evse_id})
-        return ChargePointStatus.from_dict(_mapping(data, "chargepointstatus reply"))
-
     async def get_contracts(self) -> list[Contract]:
         """`GET /getcontracts`."""
-        data = _mapping(await self._request("GET", "getcontracts"), "contracts reply")
+        data = mapping(await self._request("GET", "getcontracts"), "contracts reply")
         items = data.get("contracts")
         if not isinstance(items, list):
             raise BlueCurrentParseError("contracts reply without a list")
         return [Contract.from_dict(item) for item in items]
-
-    async def get_grids(self) -> list[Grid]:
-        """`GET /getgrids`."""
-        data = _mapping(await self._request("GET", "getgrids"), "grids reply")
-        items = data.get("grids")
-        if not isinstance(items, list):
-            raise BlueCurrentParseError("grids reply without a list")
-        return [Grid.from_dict(item) for item in items]
 
     async def get_transactions_page(
         self, evse_ids: Sequence[str], page: int = 1, *, newest_first: bool = True

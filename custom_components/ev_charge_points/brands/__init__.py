@@ -1,0 +1,17 @@
+"""Brands of the integration: each a client, a coordinator subclass and its own flow steps.
+
+Importing this package registers the built-in brands; it is the only shared module that
+names them (the composition root, imported by the integration's `__init__`).
+"""
+
+from __future__ import annotations
+
+from custom_components.ev_charge_points.registry import register_brand
+
+from .bluecurrent.brand import BLUE_CURRENT
+
+BUILT_IN_BRANDS = (BLUE_CURRENT,)
+__all__ = ["BLUE_CURRENT", "BUILT_IN_BRANDS"]
+
+for _brand in BUILT_IN_BRANDS:
+    register_brand(_brand)

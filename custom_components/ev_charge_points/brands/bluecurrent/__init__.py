@@ -1,0 +1,1 @@
+"""Blue Current: cloud websocket push (see docs/architecture.md for what a brand holds)."""

@@ -1,0 +1,113 @@
+"""Blue Current's charge cards: the account's cards, the chosen card, the plug-and-charge card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import callback
+
+from custom_components.ev_charge_points.api.bluecurrent import HOME_USE_CARD, NO_CARD
+from custom_components.ev_charge_points.errors import validation_error
+
+from .const import NO_CARD_OPTION
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import HomeAssistant
+
+    from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
+    from custom_components.ev_charge_points.api.bluecurrent.models import (
+        ChargeCard,
+        ChargeCards,
+    )
+    from custom_components.ev_charge_points.model import AccountData
+
+    from .mapping import PointState
+
+
+class ChargeCardsMixin:
+    """The account's cards (None until read after a connect) and each point's chosen card."""
+
+    charge_cards: ChargeCards | None
+    _chosen_cards: dict[str, str]
+
+    if TYPE_CHECKING:
+        # Provided by the coordinator this is mixed into.
+        hass: HomeAssistant
+        config_entry: ConfigEntry[Any]
+        client: BlueCurrentClient
+        data: AccountData
+        link_up: bool
+        _points: dict[str, PointState]
+
+        def _async_notify_points(self) -> None: ...
+        def _async_notify_key(self, key: str, changed: frozenset[str] | None = None) -> None: ...
+        async def async_execute[T](  # noqa: D102 - the host's
+            self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
+        ) -> T: ...
+
+    def _init_cards(self) -> None:
+        self.charge_cards = None
+        self._chosen_cards = {}
+
+    def valid_cards(self) -> list[ChargeCard]:
+        """The account's cards that can start a session."""
+        if self.charge_cards is None:
+            return []
+        return [card for card in self.charge_cards.cards if card.valid is not False]
+
+    def find_card(self, value: str) -> ChargeCard | None:
+        """A valid card by uid or by its printed id (case-insensitive)."""
+        wanted = value.strip().casefold()
+        for card in self.valid_cards():
+            if wanted in (card.uid.casefold(), (card.id or "").casefold()):
+                return card
+        return None
+
+    def chosen_card(self, evse_id: str) -> str:
+        """The card uid the start-session button and action use (NO_CARD: none)."""
+        return self._chosen_cards.get(evse_id, NO_CARD)
+
+    @callback
+    def async_choose_card(self, evse_id: str, card_uid: str) -> None:
+        """Remember the card chosen in the charge card select."""
+        self._chosen_cards[evse_id] = card_uid
+
+    async def async_list_charge_cards(self) -> ChargeCards:
+        """Read the account's charge cards from the server (and keep them)."""
+        cards = await self.async_execute(None, lambda client: client.get_charge_cards())
+        self.charge_cards = cards
+        self._async_notify_points()
+        return cards
+
+    def plug_and_charge_card(self, evse_id: str) -> str | None:
+        """Uid of the card plug and charge starts with (NO_CARD: none; None: unknown)."""
+        state = self._points.get(evse_id)
+        if state is None or (ref := state.info.plug_and_charge_card) is None:
+            return None
+        # The server shows "no card" as its own placeholder card (§6.3).
+        return NO_CARD if ref.uid in (None, NO_CARD, HOME_USE_CARD) else ref.uid
+
+    async def async_set_plug_and_charge_card(self, evse_id: str, card_uid: str) -> None:
+        """Choose the plug-and-charge card, then read the charge point list back."""
+
+        async def run(client: BlueCurrentClient) -> None:
+            await client.set_plug_and_charge_card(evse_id, card_uid)
+            await client.get_charge_points()
+
+        await self.async_execute(evse_id, run)
+        # The card is not part of the model: wake the point's entities explicitly.
+        self._async_notify_key(evse_id)
+
+    async def async_card_uid(self, card: str) -> str:
+        """The uid of a card named by uid or printed id; "no_card" (or NO_CARD) means none."""
+        if card.strip().casefold() in (NO_CARD_OPTION, NO_CARD.casefold()):
+            return NO_CARD
+        if self.charge_cards is None:
+            await self.async_list_charge_cards()
+        if (found := self.find_card(card)) is None:
+            # The value is not echoed: it may be a card uid, which stays out of logs.
+            raise validation_error("unknown_card")
+        return found.uid

@@ -1,0 +1,30 @@
+"""Constants of the Blue Current brand."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+BRAND: Final = "bluecurrent"
+MANUFACTURER: Final = "Blue Current"
+
+# The account's charge point list is re-read this often (and after every reconnect).
+CHARGE_POINTS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
+
+ISSUE_REQUEST_LIMIT: Final = "request_limit_reached"
+
+# Largest websocket frame read from Blue Current. The charge-point list of an account with
+# 1000 charge points is about 1.4 MB, over the websockets default of 1 MiB; anything larger
+# than this bound closes the connection instead of filling memory.
+MAX_FRAME_SIZE: Final = 16 << 20
+
+# The option (select, actions) that means "no card": start a session without one.
+NO_CARD_OPTION: Final = "no_card"
+
+# Options of the app login (options flow), for the charging history.
+CONF_APP_USERNAME: Final = "app_username"
+CONF_APP_PASSWORD: Final = "app_password"  # noqa: S105 - a key name
+CONF_APP_PASSPHRASE: Final = "app_passphrase"  # noqa: S105 - a key name
+# Marks a reauth flow that asks for the app login instead of the API token.
+REAUTH_APP_LOGIN: Final = "reauth_app_login"
+ISSUE_HISTORY_LOGIN: Final = "history_login_required"

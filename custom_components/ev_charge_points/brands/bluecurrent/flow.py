@@ -1,0 +1,304 @@
+"""Blue Current's config-flow steps: API token, reauth, reconfigure, app login options.
+
+The shared flow (`config_flow.py`) opens `step_bluecurrent` from its brand menu and hands
+reauth and reconfigure of a Blue Current entry to the steps here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import voluptuous as vol
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
+from homeassistant.util.ssl import get_default_context
+
+from custom_components.ev_charge_points.api.bluecurrent import (
+    DEFAULT_URL,
+    BlueCurrentAlreadyConnectedError,
+    BlueCurrentClient,
+    BlueCurrentConnectionError,
+    BlueCurrentInvalidTokenError,
+    BlueCurrentLoginError,
+    BlueCurrentRequestLimitError,
+    app_login,
+    app_url_for,
+)
+from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, LOGGER
+from custom_components.ev_charge_points.errors import format_reset_time
+from custom_components.ev_charge_points.registry import CONF_BRAND
+
+from .const import (
+    BRAND,
+    CONF_APP_PASSPHRASE,
+    CONF_APP_PASSWORD,
+    CONF_APP_USERNAME,
+    REAUTH_APP_LOGIN,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping
+
+_TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+_EMAIL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL))
+
+
+@dataclass(slots=True)
+class _Validation:
+    """Outcome of checking a token against the server."""
+
+    customer_id: str | None = None
+    email: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    placeholders: dict[str, str] = field(default_factory=dict)
+
+
+async def _async_validate(api_token: str, url: str) -> _Validation:
+    """Validate the token and read the account's e-mail with the client's one-shot calls."""
+    result = _Validation()
+    client = BlueCurrentClient(api_token, url=url, ssl_context=get_default_context())
+    try:
+        result.customer_id = await client.validate_token()
+        account = await client.get_account()
+    except BlueCurrentInvalidTokenError:
+        result.errors[CONF_API_TOKEN] = "invalid_token"
+    except BlueCurrentRequestLimitError as err:
+        result.errors["base"] = "limit_reached"
+        result.placeholders["reset_time"] = format_reset_time(err.reset_at)
+    except BlueCurrentAlreadyConnectedError:
+        result.errors["base"] = "already_connected"
+    except BlueCurrentConnectionError:
+        result.errors["base"] = "cannot_connect"
+    except Exception:  # noqa: BLE001 - the form must show something for any failure
+        LOGGER.exception("Unexpected error while validating the Blue Current API token")
+        result.errors["base"] = "unknown"
+    else:
+        result.email = account.login or account.email or result.customer_id
+    finally:
+        await client.disconnect()
+    return result
+
+
+async def _async_validate_login(
+    entry: ConfigEntry, username: str, password: str, passphrase: str
+) -> dict[str, str]:
+    """Log in on the app socket once; the errors for the form (empty when it worked)."""
+    url = app_url_for(entry.data.get(CONF_URL, DEFAULT_URL))
+    try:
+        await app_login(
+            username, password, passphrase=passphrase, url=url, ssl_context=get_default_context()
+        )
+    except BlueCurrentLoginError:
+        return {"base": "invalid_login"}
+    except BlueCurrentRequestLimitError:
+        return {"base": "limit_reached"}
+    except BlueCurrentConnectionError:
+        return {"base": "cannot_connect"}
+    except Exception:  # noqa: BLE001 - the form must show something for any failure
+        LOGGER.exception("Unexpected error while checking the Blue Current app login")
+        return {"base": "unknown"}
+    return {}
+
+
+def _login_schema(*, advanced: bool) -> vol.Schema:
+    schema: dict[vol.Marker, Any] = {
+        vol.Optional(CONF_APP_USERNAME): _EMAIL_SELECTOR,
+        vol.Optional(CONF_APP_PASSWORD): _TOKEN_SELECTOR,
+    }
+    if advanced:
+        # The app's SJCL passphrase is not shipped (§1.4 B): only settable in advanced mode.
+        schema[vol.Optional(CONF_APP_PASSPHRASE)] = _TOKEN_SELECTOR
+    return vol.Schema(schema)
+
+
+class BlueCurrentOptionsFlow(OptionsFlowWithReload):
+    """The account's app login (e-mail and password), for the charging history."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the login; an empty e-mail removes it."""
+        entry = self.config_entry
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            username = str(user_input.get(CONF_APP_USERNAME, "")).strip()
+            password = str(user_input.get(CONF_APP_PASSWORD, ""))
+            passphrase = str(
+                user_input.get(CONF_APP_PASSPHRASE, entry.options.get(CONF_APP_PASSPHRASE, ""))
+            )
+            if not username:
+                return self.async_create_entry(data={})
+            if not password:
+                errors[CONF_APP_PASSWORD] = "password_required"
+            else:
+                errors = await _async_validate_login(entry, username, password, passphrase)
+            if not errors:
+                return self.async_create_entry(
+                    data={
+                        CONF_APP_USERNAME: username,
+                        CONF_APP_PASSWORD: password,
+                        CONF_APP_PASSPHRASE: passphrase,
+                    }
+                )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                _login_schema(advanced=self.show_advanced_options),
+                user_input if user_input is not None else dict(entry.options),
+            ),
+            errors=errors,
+        )
+
+
+def _schema(flow: ConfigFlow, default_url: str) -> vol.Schema:
+    schema: dict[vol.Marker, Any] = {vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR}
+    if flow.show_advanced_options:
+        # Lets a developer point the integration at the protocol simulator.
+        schema[vol.Required(CONF_URL, default=default_url)] = _URL_SELECTOR
+    return vol.Schema(schema)
+
+
+async def async_step_bluecurrent(
+    flow: ConfigFlow, user_input: dict[str, Any] | None = None
+) -> ConfigFlowResult:
+    """Ask for the API token (and, in advanced mode, the server URL)."""
+    errors: dict[str, str] = {}
+    placeholders: dict[str, str] = {}
+    if user_input is not None:
+        url = user_input.get(CONF_URL, DEFAULT_URL)
+        result = await _async_validate(user_input[CONF_API_TOKEN], url)
+        errors, placeholders = result.errors, result.placeholders
+        if not errors:
+            await flow.async_set_unique_id(result.customer_id)
+            flow._abort_if_unique_id_configured()  # noqa: SLF001 - the ConfigFlow API
+            return flow.async_create_entry(
+                title=result.email or "Blue Current",
+                data={
+                    CONF_BRAND: BRAND,
+                    CONF_API_TOKEN: user_input[CONF_API_TOKEN],
+                    CONF_URL: url,
+                },
+            )
+    return flow.async_show_form(
+        step_id="bluecurrent",
+        data_schema=flow.add_suggested_values_to_schema(_schema(flow, DEFAULT_URL), user_input),
+        errors=errors,
+        description_placeholders=placeholders,
+    )
+
+
+async def async_step_reauth(
+    flow: ConfigFlow,
+    entry_data: Mapping[str, Any],
+) -> ConfigFlowResult:
+    """The stored token (or the history's app login) was refused: ask for a new one."""
+    if entry_data.get(REAUTH_APP_LOGIN):
+        return await async_step_reauth_login(flow)
+    return await async_step_reauth_confirm(flow)
+
+
+async def async_step_reauth_login(
+    flow: ConfigFlow, user_input: dict[str, Any] | None = None
+) -> ConfigFlowResult:
+    """Ask for the app login again (the charging history uses it)."""
+    entry = flow._get_reauth_entry()  # noqa: SLF001 - the ConfigFlow API
+    errors: dict[str, str] = {}
+    if user_input is not None:
+        username = str(user_input[CONF_APP_USERNAME]).strip()
+        password = str(user_input[CONF_APP_PASSWORD])
+        passphrase = str(entry.options.get(CONF_APP_PASSPHRASE, ""))
+        errors = await _async_validate_login(entry, username, password, passphrase)
+        if not errors:
+            return flow.async_update_reload_and_abort(
+                entry,
+                options={
+                    **entry.options,
+                    CONF_APP_USERNAME: username,
+                    CONF_APP_PASSWORD: password,
+                },
+            )
+    return flow.async_show_form(
+        step_id="reauth_login",
+        data_schema=flow.add_suggested_values_to_schema(
+            vol.Schema(
+                {
+                    vol.Required(CONF_APP_USERNAME): _EMAIL_SELECTOR,
+                    vol.Required(CONF_APP_PASSWORD): _TOKEN_SELECTOR,
+                }
+            ),
+            {CONF_APP_USERNAME: entry.options.get(CONF_APP_USERNAME)},
+        ),
+        errors=errors,
+        description_placeholders={"title": entry.title},
+    )
+
+
+async def async_step_reauth_confirm(
+    flow: ConfigFlow, user_input: dict[str, Any] | None = None
+) -> ConfigFlowResult:
+    """Ask for a new API token of the same account."""
+    entry = flow._get_reauth_entry()  # noqa: SLF001 - the ConfigFlow API
+    errors: dict[str, str] = {}
+    placeholders: dict[str, str] = {"title": entry.title}
+    if user_input is not None:
+        url = entry.data.get(CONF_URL, DEFAULT_URL)
+        result = await _async_validate(user_input[CONF_API_TOKEN], url)
+        errors = result.errors
+        placeholders.update(result.placeholders)
+        if not errors:
+            await flow.async_set_unique_id(result.customer_id)
+            flow._abort_if_unique_id_mismatch(  # noqa: SLF001 - the ConfigFlow API
+                reason="wrong_account"
+            )
+            return flow.async_update_reload_and_abort(
+                entry, data_updates={CONF_API_TOKEN: user_input[CONF_API_TOKEN]}
+            )
+    return flow.async_show_form(
+        step_id="reauth_confirm",
+        data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR}),
+        errors=errors,
+        description_placeholders=placeholders,
+    )
+
+
+async def async_step_reconfigure(
+    flow: ConfigFlow, user_input: dict[str, Any] | None = None
+) -> ConfigFlowResult:
+    """Change the token (or, in advanced mode, the server) of the same account."""
+    entry = flow._get_reconfigure_entry()  # noqa: SLF001 - the ConfigFlow API
+    current_url: str = entry.data.get(CONF_URL, DEFAULT_URL)
+    errors: dict[str, str] = {}
+    placeholders: dict[str, str] = {}
+    if user_input is not None:
+        url = user_input.get(CONF_URL, current_url)
+        result = await _async_validate(user_input[CONF_API_TOKEN], url)
+        errors, placeholders = result.errors, result.placeholders
+        if not errors:
+            await flow.async_set_unique_id(result.customer_id)
+            flow._abort_if_unique_id_mismatch(  # noqa: SLF001 - the ConfigFlow API
+                reason="wrong_account"
+            )
+            return flow.async_update_reload_and_abort(
+                entry,
+                data_updates={CONF_API_TOKEN: user_input[CONF_API_TOKEN], CONF_URL: url},
+            )
+    return flow.async_show_form(
+        step_id="reconfigure",
+        data_schema=flow.add_suggested_values_to_schema(_schema(flow, current_url), user_input),
+        errors=errors,
+        description_placeholders=placeholders,
+    )
+
+
+FLOW_STEPS: dict[str, Callable[[ConfigFlow, Any], Awaitable[ConfigFlowResult]]] = {
+    "bluecurrent": async_step_bluecurrent,
+    "reauth_brand": async_step_reauth,
+    "reauth_login": async_step_reauth_login,
+    "reauth_confirm": async_step_reauth_confirm,
+    "reconfigure_brand": async_step_reconfigure,
+}
