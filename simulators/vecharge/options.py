@@ -49,6 +49,8 @@ class SimulatorOptions:
     rest_delay: float = 0.0
     rest_error_status: int | None = None
     send_document_on_connect: bool = True
+    # False: a switch happens but its statusChanged is lost (a confirmation that never comes).
+    announce_switch: bool = True
 
     def update(self, changes: dict[str, Any]) -> None:
         """Set the named fields (from a control command); unknown names raise ValueError."""

@@ -310,7 +310,7 @@ class VeChargeSimulator:
         """Switch a charger as the desired-state API does (§4, §5)."""
         charger = self.chargers[charger_id]
         charger.switch(status)
-        if announce:
+        if announce and self.options.announce_switch:
             await self._emit(EVENT_STATUS_CHANGED, {"status": status}, to=charger_id)
         if status == OFF and self.options.close_on_off:
             await self.close_charger_sockets(charger_id)
