@@ -139,7 +139,7 @@ async def test_unreachable_server_is_a_connection_error() -> None:
 
 
 async def test_a_slow_handshake_times_out(vecharge_sim: VeChargeSimulator) -> None:
-    vecharge_sim.options.handshake_delay = 2.0
+    vecharge_sim.options.handshake_delay = 0.6
     async with _client(vecharge_sim, connect_timeout=0.2) as client:
         with pytest.raises(VeChargeTimeoutError):
             await client.connect()
@@ -147,7 +147,7 @@ async def test_a_slow_handshake_times_out(vecharge_sim: VeChargeSimulator) -> No
 
 
 async def test_a_slow_rest_call_times_out(vecharge_sim: VeChargeSimulator) -> None:
-    vecharge_sim.options.rest_delay = 2.0
+    vecharge_sim.options.rest_delay = 0.6
     async with _client(vecharge_sim, request_timeout=0.2) as client:
         with pytest.raises(VeChargeTimeoutError):
             await client.turn_on()
