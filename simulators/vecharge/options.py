@@ -42,6 +42,11 @@ class SimulatorOptions:
     ping_timeout: float = 20.0
     # The seed: switching off closes the socket. False keeps it open (a plausible change).
     close_on_off: bool = True
+    # After the Socket.IO DISCONNECT, also close Engine.IO from the server side at once. Off by
+    # default: with it on, the seed's sync client (python-socketio 5.18.1, long-polling) was seen
+    # to reconnect after "Disconnected from server", so its `sio.wait()` never returned, which
+    # contradicts the seed. Our async client handles both (tests).
+    close_transport_after_disconnect: bool = False
     # Whether the disconnect API (removeChargerFromUser) emits statusChanged OFF before closing.
     disconnect_api_emits_status: bool = False
     # Faults.

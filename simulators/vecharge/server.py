@@ -70,6 +70,7 @@ class Stats:
     rest_requests: int = 0
     events_sent: int = 0
     drops: int = 0
+    websocket_upgrades: int = 0
     handshake_queries: list[str] = field(default_factory=list)
 
 
@@ -128,7 +129,8 @@ class VeChargeSimulator:
         app.router.add_patch(DESIRED_STATE_PATH, self._rest_desired_state)
         app.router.add_get(REMOVE_CHARGER_PATH, self._rest_remove_charger)
         self.control.add_route(app)
-        self._runner = web.AppRunner(app, handle_signals=False)
+        # Pending long-polls end at the close above; do not wait long for stragglers.
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -145,7 +147,7 @@ class VeChargeSimulator:
         await self.clock.stop_realtime()
         for sid in list(self._sessions):
             with contextlib.suppress(Exception):
-                await self.sio.disconnect(sid)
+                await self._close_socket(sid)
         await self.control.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -201,6 +203,8 @@ class VeChargeSimulator:
                 return web.json_response(
                     {"status": "fail", "message": refusal.message}, status=refusal.status
                 )
+        elif (query.get("transport") or [""])[0] == "websocket":
+            self.stats.websocket_upgrades += 1
         transport = request.transport
         transports = self._transports.setdefault(charger_id, set())
         if transport is not None:
@@ -271,11 +275,11 @@ class VeChargeSimulator:
         return [sid for sid, charger in self._sessions.items() if charger == charger_id]
 
     async def _close_socket(self, sid: str) -> None:
-        """Socket.IO DISCONNECT, then the Engine.IO close: the whole socket goes (seed)."""
+        """Socket.IO DISCONNECT (the client then closes Engine.IO), or both from our side."""
         eio_sid = self.sio.manager.eio_sid_from_sid(sid, "/")
         await self.sio.disconnect(sid)
         self._sessions.pop(sid, None)
-        if eio_sid is not None:
+        if eio_sid is not None and self.options.close_transport_after_disconnect:
             with contextlib.suppress(Exception):
                 await self.sio.eio.disconnect(eio_sid)
 
@@ -383,6 +387,7 @@ class VeChargeSimulator:
             "rest_requests": self.stats.rest_requests,
             "events_sent": self.stats.events_sent,
             "drops": self.stats.drops,
+            "websocket_upgrades": self.stats.websocket_upgrades,
             "now": self.clock.now().isoformat(),
             "chargers": {
                 charger_id: {

@@ -80,9 +80,14 @@ async def test_energy_grows_while_on(
     assert energies[-1] == pytest.approx(1.58, abs=0.01)  # 1577.8 W for one hour
 
 
+@pytest.mark.parametrize("server_closes_transport", [False, True])
 async def test_turn_off_ends_the_connection_as_charger_off(
-    client: VeChargeClient, recorder: Recorder, vecharge_sim: VeChargeSimulator
+    client: VeChargeClient,
+    recorder: Recorder,
+    vecharge_sim: VeChargeSimulator,
+    server_closes_transport: bool,
 ) -> None:
+    vecharge_sim.options.close_transport_after_disconnect = server_closes_transport
     await client.connect()
     await client.turn_on(confirm_timeout=WAIT)
     await vecharge_sim.clock.advance(3600, step=60)
