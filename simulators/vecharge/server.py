@@ -95,11 +95,10 @@ class VeChargeSimulator:
         self.chargers = {c.charger_id: SimCharger.from_spec(c) for c in scenario.chargers}
         self.stats = Stats()
         self._sessions: dict[str, str] = {}  # Socket.IO sid -> charger id
-        self._eio_sids: dict[str, str] = {}  # Socket.IO sid -> Engine.IO sid
         self._transports: dict[str, set[asyncio.Transport]] = {}
         self._runner: web.AppRunner | None = None
         self._unsubscribe_clock: Callable[[], None] | None = None
-        self.sio = socketio.AsyncServer(
+        self.sio = _SocketIOServer(
             async_mode="aiohttp",
             ping_interval=self.options.ping_interval,
             ping_timeout=self.options.ping_timeout,
@@ -226,7 +225,6 @@ class VeChargeSimulator:
             # connect_error (and http_status for a client that skipped the HTTP refusal).
             raise socketio.exceptions.ConnectionRefusedError(refusal.message)
         self._sessions[sid] = charger_id
-        self._eio_sids[sid] = self.sio.manager.eio_sid_from_sid(sid, "/")
         await self.sio.enter_room(sid, charger_id)
         charger = self.chargers[charger_id]
         charger.connected_at = self.clock.now()
@@ -245,15 +243,8 @@ class VeChargeSimulator:
         self.stats.events_sent += 1
         await self._close_socket(sid)
 
-    async def _on_disconnect(self, sid: str, reason: str = "") -> None:
+    async def _on_disconnect(self, sid: str, _reason: str = "") -> None:
         self._sessions.pop(sid, None)
-        eio_sid = self._eio_sids.pop(sid, None)
-        if reason == self.sio.reason.CLIENT_DISCONNECT and eio_sid is not None:
-            # A JS engine.io server answers a pending long-poll when the client closes;
-            # python-engineio leaves it hanging until its ping timeout. Answer it with a NOOP.
-            eio_socket = self.sio.eio.sockets.get(eio_sid)
-            if eio_socket is not None:
-                eio_socket.queue.put_nowait(engineio.packet.Packet(engineio.packet.NOOP))
 
     async def _on_connect_to_thing(self, _sid: str, _charger_id: Any = None) -> None:
         """The app emits this after connecting (doc §3.1); the server needs nothing from it."""
@@ -438,6 +429,22 @@ class VeChargeSimulator:
             "disconnect_api": disconnect_api,
             "options": options,
         }
+
+
+class _SocketIOServer(socketio.AsyncServer):  # type: ignore[misc]
+    """python-socketio's server, answering a pending long-poll when the client closes.
+
+    A JS engine.io server ends a waiting long-poll GET when the client sends its CLOSE;
+    python-engineio leaves it waiting until ping interval + ping timeout, so a polling client's
+    disconnect (and the seed's `sio.wait()`) would hang that long. A NOOP ends the poll.
+    """
+
+    async def _handle_eio_disconnect(self, eio_sid: str, reason: str) -> None:
+        if reason == self.reason.CLIENT_DISCONNECT:
+            eio_socket = self.eio.sockets.get(eio_sid)
+            if eio_socket is not None:
+                eio_socket.queue.put_nowait(engineio.packet.Packet(engineio.packet.NOOP))
+        await super()._handle_eio_disconnect(eio_sid, reason)
 
 
 def _fail(status: int, message: str) -> web.Response:

@@ -119,8 +119,13 @@ async def test_the_seed_client_sees_the_whole_session(
         await _patch(vecharge_sim, "OFF")
         await output.expect('{"status":"OFF"}')
         await output.expect("Disconnected from server")
-        async with asyncio.timeout(WAIT):
-            assert await process.wait() == 0  # sio.wait() returned: no reconnection
+        try:
+            async with asyncio.timeout(WAIT):
+                returncode = await process.wait()
+        except TimeoutError:
+            output.text += (await process.stdout.read(65536)).decode()  # type: ignore[union-attr]
+            raise AssertionError(output.text[-600:]) from None
+        assert returncode == 0  # sio.wait() returned: no reconnection
     finally:
         if process.returncode is None:
             process.kill()
