@@ -129,7 +129,10 @@ class VeChargeSimulator:
         app.router.add_get(REMOVE_CHARGER_PATH, self._rest_remove_charger)
         self.control.add_route(app)
         # Pending long-polls end at the close above; do not wait long for stragglers.
-        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
+        # No access log: request lines carry the handshake token in their query.
+        self._runner = web.AppRunner(
+            app, handle_signals=False, shutdown_timeout=1.0, access_log=None
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

@@ -41,6 +41,7 @@ from .exceptions import (
     VeChargeParseError,
     VeChargeTimeoutError,
 )
+from .logs import TRANSPORT_LOGGER
 from .models import (
     ChargerDocument,
     ChargerStatus,
@@ -310,6 +311,8 @@ class VeChargeClient:
         extra: dict[str, Any] = {"ssl": self._ssl_context} if self._ssl_context else {}
         sio = SocketIOClient(
             reconnection=False,
+            logger=TRANSPORT_LOGGER,
+            engineio_logger=TRANSPORT_LOGGER,
             handle_sigint=False,
             http_session=session,
             # Our own timeout (connect_timeout) must trip first, so it is reported as a timeout.
