@@ -400,8 +400,16 @@ class _Step:
         if session.unattributed_kwh > 0 and (
             self.closed_start is None or start > self.closed_start
         ):
-            # The adopted energy belongs to a session the history does not hold.
-            self.total += session.unattributed_kwh
+            # The adopted energy belongs to a session the history does not hold. The whole
+            # session (with this frame's growth) is explained by the time since its start,
+            # so the bound starts again from now.
+            energy, counted = self.frame.energy, session.counted_kwh
+            if energy is None or not counted < energy <= self.frame.budget_kwh(start):
+                energy = counted
+            self.total += session.unattributed_kwh + energy - counted
+            session = replace(
+                session, counted_kwh=energy, counted_at=max(session.counted_at, self.frame.at)
+            )
         self.session = replace(session, start=start, unattributed_kwh=0.0)
         self.shown_start = _latest(self.shown_start, start)
         self.candidate = None
