@@ -174,6 +174,13 @@ def test_impossible_values_count_nothing_and_hurt_nothing(bad: float) -> None:
     assert feed.ended == 0
 
 
+def test_an_absurd_first_frame_does_not_become_the_mark() -> None:
+    feed = Feed()
+    feed.frame(minutes(0), 1e9, None)
+    feed.frame(minutes(1), 3.0, START)
+    assert feed.total == pytest.approx(3.0)
+
+
 def test_growth_beyond_what_the_point_can_deliver_waits_until_time_explains_it() -> None:
     feed = charging(5.0)
     feed.frame(minutes(1), 9.0, START)  # 4 kWh in a minute: 240 kW
@@ -229,8 +236,9 @@ def test_a_late_frame_of_the_previous_session_is_ignored() -> None:
     feed = charging(5.0)
     feed.frame(NEXT_START + timedelta(minutes=1), 0.0, NEXT_START)
     feed.frame(NEXT_START + timedelta(minutes=2), 0.1, NEXT_START)
-    late = feed.frame(NEXT_START + timedelta(minutes=3), 5.0, START)
-    feed.frame(NEXT_START + timedelta(minutes=10), 1.0, NEXT_START)
+    # Late enough that the point could have delivered 4.9 kWh since: only its start tells.
+    late = feed.frame(NEXT_START + timedelta(minutes=40), 5.0, START)
+    feed.frame(NEXT_START + timedelta(minutes=45), 1.0, NEXT_START)
     assert late.added_kwh == 0
     assert late.session_start == NEXT_START
     assert feed.total == pytest.approx(6.0)
