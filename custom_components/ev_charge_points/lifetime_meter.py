@@ -127,6 +127,28 @@ class MeterState:
         }
 
     @classmethod
+    def continuing(
+        cls,
+        total_kwh: float,
+        session_start: datetime | None,
+        counted_kwh: float | None,
+        counted_at: datetime,
+    ) -> Self:
+        """Continue a meter that kept only its total and how much of which session it counted.
+
+        That is what the lifetime sensor stored before this module existed; `counted_at` is
+        when it last counted (the restored state's time), so a session that went on while
+        Home Assistant was away is counted from where it was, within the physical bound.
+        """
+        total = total_kwh if _valid_kwh(total_kwh) else 0.0
+        start = _aware_or_none(session_start)
+        at = _aware_or_none(counted_at)
+        if at is None or not _valid_kwh(counted_kwh):
+            return cls(total_kwh=total, closed_start=start, shown_start=start)
+        session = CountedSession(start=start, counted_kwh=counted_kwh, counted_at=at)
+        return cls(total_kwh=total, session=session, shown_start=start)
+
+    @classmethod
     def from_dict(cls, data: object) -> Self | None:
         """Read back `to_dict`; None (never an exception) for anything else."""
         try:

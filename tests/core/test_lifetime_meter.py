@@ -383,6 +383,29 @@ def test_restored_meter_continues_exactly() -> None:
     assert resumed.ended == 1
 
 
+def test_a_meter_restored_from_the_old_sensor_data_counts_only_the_growth() -> None:
+    state = MeterState.continuing(100.0, START, 5.0, minutes(0))
+    feed = Feed(LifetimeMeter(state))
+    feed.frame(minutes(20), 7.0, START)  # the same session went on while HA was away
+    assert feed.total == pytest.approx(102.0)
+
+
+def test_a_meter_restored_from_the_old_sensor_data_counts_a_new_session_from_zero() -> None:
+    state = MeterState.continuing(100.0, START, 5.0, minutes(0))
+    feed = Feed(LifetimeMeter(state))
+    feed.frame(NEXT_START + timedelta(minutes=1), 0.2, NEXT_START)
+    feed.frame(NEXT_START + timedelta(minutes=2), 0.3, NEXT_START)
+    assert feed.total == pytest.approx(100.3)
+    assert feed.ended == 1
+
+
+def test_old_sensor_data_without_a_counted_session_keeps_its_total() -> None:
+    state = MeterState.continuing(100.0, START, None, minutes(0))
+    feed = Feed(LifetimeMeter(state))
+    feed.frame(minutes(1), 5.0, START)  # the session it had counted: nothing new
+    assert feed.total == pytest.approx(100.0)
+
+
 @pytest.mark.parametrize(
     "junk",
     [
