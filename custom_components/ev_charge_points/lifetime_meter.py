@@ -228,34 +228,34 @@ class _Frame:
 class LifetimeMeter:
     """Lifetime energy from session energy: exact, never double counted, never going down.
 
-    The rule. A frame's energy is ignored unless it is a finite number from 0 to 1000 kWh;
-    a start or stop more than 10 minutes in the future is ignored. (1) Energy counts only
-    as growth above the counted session's high-water mark and only when that growth fits in
-    the charge point's maximum power times the time since the energy counted last: a frame
-    that does not fit counts nothing (a later frame counts it once time explains it), a dip
-    counts nothing and a recovery counts only what lies above the mark. (2) No single frame
-    decides a session boundary; it takes two signals on two frames: a reset (the energy
-    below the mark by more than 0.01 kWh, and near zero (< 0.1 kWh) or with a later start,
-    while the charge point is online) followed by a frame still below the mark, or preceded
-    by a stop of the counted session; or the same later start on two frames in a row with
-    the energy below the mark on the second; or the same later start on two frames in a row
-    with a changed energy that the charge point could have delivered since that start, which
-    lies after the energy counted last (a reset missed while no frame came). A frame with a
-    later start counts nothing until the second frame confirms it; a later start that comes
-    back with growth the bound cannot explain since it is the running session's corrected
-    start. A new session counts from zero; its start is the later start that announced it,
-    or, when the reset carried the old start (a server quirk), the first later start that
-    fits its energy. (3) After a boundary, a frame carrying the closed session's start is a
-    late frame and is ignored, unless the new session's start is still unknown and its
-    energy is below the closed session's final value (the quirk frame itself). (4) Each
-    session ends exactly once: when a stop at or after its start first arrives (a stop
-    that reads before its start in the repeated autumn hour of the server's zone is taken
-    at its second reading), or at its boundary if no stop came. (5) The shown start and
-    stop are the latest ever seen, so they never return to unknown or go back. (6) The
-    first frame starts counting its session from zero when its start is later than the
-    last session of the seed (or there is no seed); a session the seed already holds, or
-    one without a start, only sets the mark (its energy is added once a later start shows
-    it is new).
+    The rule. Cleaning: an energy that is not a finite number from 0 to 1000 kWh, and a
+    start or stop more than 10 minutes in the future, count as absent.
+    (1) Bound: energy counts only as growth above the counted session's high-water mark,
+    and only when that growth fits in the charge point's maximum power times the time since
+    the energy counted last. A frame that does not fit counts nothing; a later frame counts
+    the growth once time explains it. A dip counts nothing; its recovery counts only what
+    lies above the mark.
+    (2) Boundary: no single frame starts a new session; it takes two signals on two frames:
+    (a) a reset (energy below the mark by more than 0.01 kWh, near zero (< 0.1 kWh) or with
+    a later start, the charge point online) followed by a frame still below the mark;
+    (b) a reset after a frame that showed the counted session's stop; (c) the same later
+    start on two frames in a row, the second below the mark; (d) the same later start on
+    two frames in a row, with a changed energy the point could have delivered since that
+    start, which lies after the energy counted last (a reset missed while no frame came).
+    A frame with an unconfirmed later start counts nothing. The same later start twice
+    with growth that (d) cannot explain is the running session's corrected start. A new
+    session counts from zero; its start is the later start that announced it, or (a reset
+    carrying the old start: a server quirk) the first later start its energy fits after.
+    (3) Late frames: after a boundary, a frame with the closed session's start is ignored,
+    unless the new session's start is still unknown and the energy is below the closed
+    session's final value (the quirk frame itself).
+    (4) Ended: each session ends exactly once: when a stop at or after its start first
+    arrives (a stop that reads before its start in the repeated autumn hour of the server's
+    zone is taken at its second reading), or at its boundary if no stop came.
+    (5) Shown start and stop: the latest ever seen, never unknown again, never earlier.
+    (6) First frame: its session counts from zero when its start is later than the seed's
+    last session (or there is no seed); a session the seed already holds, or one without a
+    start, only sets the mark (its energy is added once a later start shows it is new).
     """
 
     def __init__(self, state: MeterState | None = None) -> None:

@@ -158,6 +158,20 @@ def test_whole_timeline_of_bad_frames_gives_the_exact_total() -> None:
         assert stop_before is None or (stop_after is not None and stop_after >= stop_before)
 
 
+def test_the_live_instance_sequence_adds_only_what_was_delivered() -> None:
+    """Starts that come and go and values that wobble: once 7.12 became 21.39 for 0.02 kWh."""
+    began = T0 - timedelta(hours=2)
+    feed = Feed()
+    feed.frame(minutes(0), 7.12, began)
+    for n, (kwh, start) in enumerate(
+        [(7.12, None), (7.13, began), (7.13, None), (7.10, began), (7.13, None), (7.14, began)],
+        start=1,
+    ):
+        feed.frame(minutes(n), kwh, start)
+    assert feed.total == pytest.approx(7.14)
+    assert feed.ended == 0
+
+
 def test_a_dip_and_its_recovery_are_counted_once() -> None:
     feed = charging(5.0)
     feed.frame(minutes(5), 1.2, START)
