@@ -237,7 +237,8 @@ class LifetimeMeter:
     lies above the mark.
     (2) Boundary: no single frame starts a new session; it takes two signals on two frames:
     (a) a reset (energy below the mark by more than 0.01 kWh, near zero (< 0.1 kWh) or with
-    a later start, the charge point online) followed by a frame still below the mark;
+    a later start, the charge point online) followed by a frame still below the mark (frames
+    between that show no growth above the mark neither confirm nor cancel it);
     (b) a reset after a frame that showed the counted session's stop; (c) the same later
     start on two frames in a row, the second below the mark; (d) the same later start on
     two frames in a row, with a changed energy the point could have delivered since that
@@ -250,8 +251,8 @@ class LifetimeMeter:
     unless the new session's start is still unknown and the energy is below the closed
     session's final value (the quirk frame itself).
     (4) Ended: each session ends exactly once: when a stop at or after its start first
-    arrives (a stop that reads before its start in the repeated autumn hour of the server's
-    zone is taken at its second reading), or at its boundary if no stop came.
+    arrives (a new stop that reads before its start in the repeated autumn hour of the
+    server's zone is taken at its second reading), or at its boundary if no stop came.
     (5) Shown start and stop: the latest ever seen, never unknown again, never earlier.
     (6) First frame: its session counts from zero when its start is later than the seed's
     last session (or there is no seed); a session the seed already holds, or one without a
@@ -353,7 +354,11 @@ class _Step:
 
     def _is_late_frame(self, session: CountedSession) -> bool:
         frame = self.frame
-        if frame.start is None or frame.start != self.closed_start or frame.start == session.start:
+        if (
+            frame.start is None
+            or not self._is(frame.start, self.closed_start)
+            or self._is(frame.start, session.start)
+        ):
             return False
         if (
             session.start is None
@@ -365,6 +370,10 @@ class _Step:
             frame.start = None
             return False
         return True
+
+    def _is(self, start: datetime, known: datetime | None) -> bool:
+        """Whether a frame's start is `known`, also when read at the other of two readings."""
+        return known is not None and known in {start, _second_reading(start, self.frame.zone)}
 
     def _continue(self, session: CountedSession) -> None:
         frame, energy = self.frame, self.frame.energy
@@ -393,25 +402,21 @@ class _Step:
             # One frame is not evidence: remember it and count nothing until the next one.
             self.candidate = Candidate(start=later, reset=reset)
             return
-        elif energy is not None:
-            self.candidate = None
+        elif energy is not None and energy > session.counted_kwh + TOLERANCE_KWH:
+            self.candidate = None  # the counted session goes on; a repeat of its mark may be late
         self._grow()
 
     def _later_start(self, session: CountedSession) -> datetime | None:
-        """The frame's start if it is later than the counted session's (else None)."""
+        """The frame's start if it is later than the counted (or else the closed) session's."""
         start = self.frame.start
         if start is None:
             return None
-        if session.start is None:
-            reference = self.closed_start
-        else:
-            reference = session.start
-            if start < reference and (second := _second_reading(start, self.frame.zone)):
-                # A start in the repeated autumn hour, read as summer time by the client.
-                start = second
-        if reference is None or start > reference:
+        reference = session.start or self.closed_start
+        if reference is None:
             return start
-        return None
+        if start < reference and (second := _second_reading(start, self.frame.zone)):
+            start = second  # a start in the repeated autumn hour, read as summer time
+        return start if start > reference else None
 
     def _fits(self, start: datetime) -> bool:
         """Whether the energy counted of the session could have been delivered since `start`."""
@@ -451,6 +456,8 @@ class _Step:
             return None
         if stop >= session.start:
             return stop
+        if stop == self.before.shown_stop:
+            return None  # the stop already shown: the previous session's, whatever its reading
         second = _second_reading(stop, self.frame.zone)
         if second is not None and second >= session.start:
             return second  # a stop in the repeated autumn hour, read as summer time

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from custom_components.ev_charge_points.api.bluecurrent.timeutil import AMSTERDAM, parse_timestamp
@@ -523,3 +523,74 @@ def test_property_never_down_never_beyond_the_physical_bound(
             assert before is None or (after is not None and after >= before)
         shown = (update.session_start, update.session_stop)
         previous = update.total_kwh
+
+
+# Property: real sessions, sent the way the server sends them and interleaved with bad frames
+# of every shape, give exactly the energy of the sessions.
+TRUE_POWER_KW = 11.0  # what the car really draws: under the bound of 16 A x 3 with margin
+NIGHT = utc("2026-10-24 22:30")  # the autumn clock change lies in the first sessions
+BAD_FRAMES = st.sampled_from(["none", "empty", "nan", "negative", "absurd", "dip", "zero", "bare"])
+SESSIONS = st.lists(
+    st.tuples(
+        st.integers(min_value=10, max_value=600),  # minutes idle before the session
+        st.lists(st.floats(min_value=0.3, max_value=1.0), min_size=2, max_size=6),  # growth
+        st.booleans(),  # the first status still carries the previous start (the quirk)
+        st.lists(BAD_FRAMES, max_size=6),  # bad frames after each good one
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+def as_server_sends(moment: datetime) -> datetime:
+    """Naive Amsterdam time read back as the client does (first reading in the repeated hour)."""
+    wall = moment.astimezone(AMSTERDAM).replace(tzinfo=None)
+    return wall.replace(tzinfo=AMSTERDAM, fold=0).astimezone(UTC)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions=SESSIONS)
+def test_property_real_sessions_among_bad_frames_are_counted_exactly(
+    sessions: list[tuple[int, list[float], bool, list[str]]],
+) -> None:
+    feed, now, expected = Feed(), NIGHT, 0.0
+    previous: tuple[datetime, float] | None = None  # the last session's start and energy
+    stop: datetime | None = None
+    sent: set[datetime] = set()
+    for idle, shares, quirk, bad in sessions:
+        now += timedelta(minutes=idle)
+        start, energy = as_server_sends(now), 0.0
+        # Two times an hour apart across the clock change are the same string: no information.
+        assume(start not in sent)
+        sent.add(start)
+        first_start = previous[0] if quirk and previous is not None else start
+        feed.frame(now, 0.0, first_start, stop)
+        if previous is not None:  # one late frame of the previous session
+            feed.frame(now + timedelta(seconds=30), previous[1], previous[0], stop)
+        for index, share in enumerate(shares):
+            now += timedelta(minutes=5)
+            energy = round(energy + share * TRUE_POWER_KW * 5 / 60, 2)
+            feed.frame(now, energy, start, stop)
+            kind = bad[index] if index < len(bad) else None
+            at = now + timedelta(seconds=10)
+            if kind == "none":
+                feed.frame(at, None, None, None)
+            elif kind == "empty":
+                feed.frame(at, energy, None, None)
+            elif kind in {"nan", "negative", "absurd"}:
+                feed.frame(at, {"nan": math.nan, "negative": -2.0, "absurd": 1e9}[kind], start)
+            elif kind == "dip":
+                feed.frame(at, round(energy / 2, 2), start, stop)
+            elif kind == "zero":
+                feed.frame(at, 0.0, start, stop)
+            elif kind == "bare":
+                feed.frame(at, 0.0, None, None, online=False)
+        now += timedelta(minutes=1)
+        stop = as_server_sends(now)
+        assume(stop not in sent)
+        sent.add(stop)
+        feed.frame(now, energy, start, stop)
+        expected += energy
+        previous = (start, energy)
+        assert feed.total == pytest.approx(expected, abs=1e-6)
+    assert feed.ended == len(sessions)
