@@ -71,12 +71,14 @@ class CountedSession:
 
     `counted_kwh` is the high-water mark of its energy already accounted for; `counted_at`
     is the time that energy is explained up to (the reference for the physical bound);
+    `opened_after` the latest stop known when the meter opened it (its start is later);
     `unattributed_kwh` energy adopted without knowing whether the history already holds it.
     """
 
     start: datetime | None
     counted_kwh: float
     counted_at: datetime
+    opened_after: datetime | None = None
     ended: bool = False
     unattributed_kwh: float = 0.0
 
@@ -114,6 +116,7 @@ class MeterState:
                 "start": _iso(session.start),
                 "counted_kwh": session.counted_kwh,
                 "counted_at": _iso(session.counted_at),
+                "opened_after": _iso(session.opened_after),
                 "ended": session.ended,
                 "unattributed_kwh": session.unattributed_kwh,
             },
@@ -169,6 +172,7 @@ class MeterState:
                 start=_time(raw["start"]),
                 counted_kwh=_kwh(raw["counted_kwh"]),
                 counted_at=counted_at,
+                opened_after=_time(raw["opened_after"]),
                 ended=raw["ended"],
                 unattributed_kwh=_kwh(raw["unattributed_kwh"]),
             )
@@ -238,15 +242,18 @@ class LifetimeMeter:
     (2) Boundary: no single frame starts a new session; it takes two signals on two frames:
     (a) a reset (energy below the mark by more than 0.01 kWh, near zero (< 0.1 kWh) or with
     a later start, the charge point online) followed by a frame still below the mark (frames
-    between that show no growth above the mark neither confirm nor cancel it);
-    (b) a reset after a frame that showed the counted session's stop; (c) the same later
-    start on two frames in a row, the second below the mark; (d) the same later start on
-    two frames in a row, with a changed energy the point could have delivered since that
+    between that show no growth above the mark neither confirm nor cancel it); (b) a reset
+    after a frame that showed the counted session's stop; (c) the same later start on two
+    frames in a row, the first a reset or the second below the mark; (d) the same later
+    start on two frames in a row, with growth the point could have delivered since that
     start, which lies after the energy counted last (a reset missed while no frame came).
-    A frame with an unconfirmed later start counts nothing. The same later start twice
-    with growth that (d) cannot explain is the running session's corrected start. A new
-    session counts from zero; its start is the later start that announced it, or (a reset
-    carrying the old start: a server quirk) the first later start its energy fits after.
+    A frame with an unconfirmed later start counts nothing, nor does a frame without a
+    start after it whose energy the later start's session could have reached. The same
+    later start twice with growth that (d) cannot explain is the running session's
+    corrected start. A new session counts from zero; its start is the later start that
+    announced it, or (a reset carrying the old start: a server quirk) the first later start
+    its energy fits after. Starts and stops of the repeated autumn hour of the server's
+    zone are also tried at their second reading.
     (3) Late frames: after a boundary, a frame with the closed session's start is ignored,
     unless the new session's start is still unknown and the energy is below the closed
     session's final value (the quirk frame itself).
@@ -388,21 +395,30 @@ class _Step:
         reset = drop and frame.online and (later is not None or near_zero)
         candidate = self.candidate
         repeated = later is not None and candidate is not None and candidate.start == later
+        was_reset = repeated and candidate is not None and candidate.reset
         if drop and frame.online and candidate is not None and candidate.reset:
             self._new_session(later or candidate.start)
-        elif (reset and ended_before) or (repeated and drop):
+        elif (reset and ended_before) or (repeated and (drop or was_reset)):
             self._new_session(later)
         elif repeated and energy is not None and energy > session.counted_kwh + TOLERANCE_KWH:
             assert later is not None  # noqa: S101 - repeated implies a later start
-            if later >= session.counted_at and energy <= frame.budget_kwh(later):
-                self._new_session(later)  # a whole session that began after the last count
+            begun = self._reading_after(later, session.counted_at)
+            if begun >= session.counted_at and energy <= frame.budget_kwh(begun):
+                self._new_session(begun)  # a whole session that began after the last count
             else:
                 self._relabel(later)  # the running session's start was corrected
         elif reset or later is not None:
             # One frame is not evidence: remember it and count nothing until the next one.
-            self.candidate = Candidate(start=later, reset=reset)
+            self.candidate = Candidate(start=later, reset=reset or was_reset)
             return
         elif energy is not None and energy > session.counted_kwh + TOLERANCE_KWH:
+            if (
+                frame.start is None
+                and candidate is not None
+                and candidate.start is not None
+                and energy <= frame.budget_kwh(candidate.start)
+            ):
+                return  # without a start, either session may have grown: wait for one
             self.candidate = None  # the counted session goes on; a repeat of its mark may be late
         self._grow()
 
@@ -418,12 +434,19 @@ class _Step:
             start = second  # a start in the repeated autumn hour, read as summer time
         return start if start > reference else None
 
+    def _reading_after(self, start: datetime, moment: datetime) -> datetime:
+        """`start`, or its second reading in the repeated autumn hour if only that is after."""
+        second = _second_reading(start, self.frame.zone)
+        return second if start < moment and second is not None and second >= moment else start
+
     def _fits(self, start: datetime) -> bool:
         """Whether the energy counted of the session could have been delivered since `start`."""
         return self._counted().counted_kwh <= self.frame.budget_kwh(start)
 
     def _relabel(self, start: datetime) -> None:
         session = self._counted()
+        if session.opened_after is not None:
+            start = self._reading_after(start, session.opened_after)
         if session.unattributed_kwh > 0 and (
             self.closed_start is None or start > self.closed_start
         ):
@@ -465,13 +488,21 @@ class _Step:
 
     def _new_session(self, start: datetime | None) -> None:
         old = self._counted()
+        if start is not None:
+            # It began after the old session's last growth, which decides an ambiguous reading.
+            start = self._reading_after(start, old.counted_at)
         if not old.ended:
             self.ended += 1
         if old.start is not None:
             self.closed_start = old.start
         self.closed_kwh = old.counted_kwh
         # Counted from zero; its energy was delivered after the old session's last count.
-        self.session = CountedSession(start=start, counted_kwh=0.0, counted_at=old.counted_at)
+        self.session = CountedSession(
+            start=start,
+            counted_kwh=0.0,
+            counted_at=old.counted_at,
+            opened_after=self.before.shown_stop,
+        )
         self.candidate = None
         if start is not None:
             self.shown_start = _latest(self.shown_start, start)

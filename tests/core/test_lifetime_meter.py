@@ -536,6 +536,7 @@ SESSIONS = st.lists(
         st.lists(st.floats(min_value=0.3, max_value=1.0), min_size=2, max_size=6),  # growth
         st.booleans(),  # the first status still carries the previous start (the quirk)
         st.lists(BAD_FRAMES, max_size=6),  # bad frames after each good one
+        st.booleans(),  # the server sends the session's stop (its docs: "currently disabled")
     ),
     min_size=1,
     max_size=4,
@@ -548,16 +549,34 @@ def as_server_sends(moment: datetime) -> datetime:
     return wall.replace(tzinfo=AMSTERDAM, fold=0).astimezone(UTC)
 
 
+def send_bad_frame(
+    feed: Feed, kind: str, at: datetime, energy: float, start: datetime, stop: datetime | None
+) -> None:
+    """One bad frame of `kind` in a session that has reached `energy`."""
+    if kind == "none":
+        feed.frame(at, None, None, None)
+    elif kind == "empty":
+        feed.frame(at, energy, None, None)
+    elif kind in {"nan", "negative", "absurd"}:
+        feed.frame(at, {"nan": math.nan, "negative": -2.0, "absurd": 1e9}[kind], start)
+    elif kind == "dip":
+        feed.frame(at, round(energy / 2, 2), start, stop)
+    elif kind == "zero":
+        feed.frame(at, 0.0, start, stop)
+    else:  # an offline point's placeholder
+        feed.frame(at, 0.0, None, None, online=False)
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sessions=SESSIONS)
 def test_property_real_sessions_among_bad_frames_are_counted_exactly(
-    sessions: list[tuple[int, list[float], bool, list[str]]],
+    sessions: list[tuple[int, list[float], bool, list[str], bool]],
 ) -> None:
     feed, now, expected = Feed(), NIGHT, 0.0
     previous: tuple[datetime, float] | None = None  # the last session's start and energy
     stop: datetime | None = None
     sent: set[datetime] = set()
-    for idle, shares, quirk, bad in sessions:
+    for idle, shares, quirk, bad, stop_sent in sessions:
         now += timedelta(minutes=idle)
         start, energy = as_server_sends(now), 0.0
         # Two times an hour apart across the clock change are the same string: no information.
@@ -571,26 +590,16 @@ def test_property_real_sessions_among_bad_frames_are_counted_exactly(
             now += timedelta(minutes=5)
             energy = round(energy + share * TRUE_POWER_KW * 5 / 60, 2)
             feed.frame(now, energy, start, stop)
-            kind = bad[index] if index < len(bad) else None
-            at = now + timedelta(seconds=10)
-            if kind == "none":
-                feed.frame(at, None, None, None)
-            elif kind == "empty":
-                feed.frame(at, energy, None, None)
-            elif kind in {"nan", "negative", "absurd"}:
-                feed.frame(at, {"nan": math.nan, "negative": -2.0, "absurd": 1e9}[kind], start)
-            elif kind == "dip":
-                feed.frame(at, round(energy / 2, 2), start, stop)
-            elif kind == "zero":
-                feed.frame(at, 0.0, start, stop)
-            elif kind == "bare":
-                feed.frame(at, 0.0, None, None, online=False)
+            if index < len(bad):
+                send_bad_frame(feed, bad[index], now + timedelta(seconds=10), energy, start, stop)
         now += timedelta(minutes=1)
-        stop = as_server_sends(now)
-        assume(stop not in sent)
-        sent.add(stop)
+        if stop_sent:
+            stop = as_server_sends(now)
+            assume(stop not in sent)
+            sent.add(stop)
         feed.frame(now, energy, start, stop)
         expected += energy
         previous = (start, energy)
         assert feed.total == pytest.approx(expected, abs=1e-6)
-    assert feed.ended == len(sessions)
+    # A session whose stop never came ends when the next one begins.
+    assert feed.ended == len(sessions) - (not sessions[-1][4])
