@@ -92,6 +92,16 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SeenFrame:
+    """The content of the last frame: the same content again is no new evidence."""
+
+    start: datetime | None = None
+    stop: datetime | None = None
+    energy_kwh: float | None = None
+    online: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MeterState:
     """Everything the meter needs to go on, also after a restart (see `to_dict`)."""
 
@@ -103,11 +113,13 @@ class MeterState:
     candidate: Candidate | None = None
     shown_start: datetime | None = None
     shown_stop: datetime | None = None
+    last_frame: SeenFrame | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form, read back by `from_dict`."""
         session = self.session
         candidate = self.candidate
+        seen = self.last_frame
         return {
             "total_kwh": self.total_kwh,
             "session": None
@@ -127,6 +139,14 @@ class MeterState:
             else {"start": _iso(candidate.start), "reset": candidate.reset},
             "shown_start": _iso(self.shown_start),
             "shown_stop": _iso(self.shown_stop),
+            "last_frame": None
+            if seen is None
+            else {
+                "start": _iso(seen.start),
+                "stop": _iso(seen.stop),
+                "energy_kwh": seen.energy_kwh,
+                "online": seen.online,
+            },
         }
 
     @classmethod
@@ -181,6 +201,17 @@ class MeterState:
             if not isinstance(raw["reset"], bool):
                 return None
             candidate = Candidate(start=_time(raw["start"]), reset=raw["reset"])
+        seen = None
+        if (raw := data["last_frame"]) is not None:
+            energy = raw["energy_kwh"]
+            if not isinstance(raw["online"], bool):
+                return None
+            seen = SeenFrame(
+                start=_time(raw["start"]),
+                stop=_time(raw["stop"]),
+                energy_kwh=None if energy is None else _kwh(energy),
+                online=raw["online"],
+            )
         closed_kwh = data["closed_kwh"]
         return cls(
             total_kwh=_kwh(data["total_kwh"]),
@@ -190,6 +221,7 @@ class MeterState:
             candidate=candidate,
             shown_start=_time(data["shown_start"]),
             shown_stop=_time(data["shown_stop"]),
+            last_frame=seen,
         )
 
 
@@ -239,7 +271,8 @@ class LifetimeMeter:
     the energy counted last. A frame that does not fit counts nothing; a later frame counts
     the growth once time explains it. A dip counts nothing; its recovery counts only what
     lies above the mark.
-    (2) Boundary: no single frame starts a new session; it takes two signals on two frames:
+    (2) Boundary: no single frame starts a new session; it takes two signals on two frames
+    (a frame with the same content as the one before is not a second frame):
     (a) a reset (energy below the mark by more than 0.01 kWh, near zero (< 0.1 kWh) or with
     a later start, the charge point online) followed by a frame still below the mark (frames
     between that show no growth above the mark neither confirm nor cancel it); (b) a reset
@@ -303,12 +336,25 @@ class _Step:
         self.shown_start = _latest(state.shown_start, frame.start)
         self.shown_stop = state.shown_stop
         self.ended = 0
+        self.repeat = state.last_frame == SeenFrame(
+            start=frame.start, stop=frame.stop, energy_kwh=frame.energy, online=frame.online
+        )
 
     def run(self) -> MeterUpdate:
         frame = self.frame
+        seen = SeenFrame(
+            start=frame.start, stop=frame.stop, energy_kwh=frame.energy, online=frame.online
+        )
         if self.session is None:
             self._first_frame()
-        elif not self._is_late_frame(self.session):
+        elif self._is_late_frame(self.session):
+            pass
+        elif self.repeat:
+            # The same content again (e.g. an update of another value) is no new evidence;
+            # only time has passed, which may explain growth held back by the bound.
+            if self.candidate is None:
+                self._grow()
+        else:
             self._continue(self.session)
         if frame.stop is not None:
             self.shown_stop = _latest(self.shown_stop, self._stop_of_session() or frame.stop)
@@ -320,6 +366,7 @@ class _Step:
             candidate=self.candidate,
             shown_start=self.shown_start,
             shown_stop=self.shown_stop,
+            last_frame=seen,
         )
         return MeterUpdate(
             state=state,
@@ -607,6 +654,7 @@ __all__ = [
     "MeterObservation",
     "MeterState",
     "MeterUpdate",
+    "SeenFrame",
     "max_power_kw",
     "observe",
 ]

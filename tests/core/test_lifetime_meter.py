@@ -220,6 +220,16 @@ def test_one_zero_frame_is_not_a_new_session() -> None:
     assert feed.ended == 0
 
 
+def test_the_same_zero_frame_seen_twice_is_not_a_new_session() -> None:
+    """An update of another value hands the meter the same (merged) content again."""
+    feed = charging(5.0)
+    feed.frame(minutes(5), 0.0, START)
+    feed.frame(minutes(6), 0.0, START)
+    feed.frame(minutes(10), 5.5, START)
+    assert feed.total == pytest.approx(5.5)
+    assert feed.ended == 0
+
+
 def test_a_zero_while_offline_is_not_a_reset() -> None:
     feed = charging(5.0)
     feed.frame(minutes(5), 0.0, None, online=False)
