@@ -8,7 +8,7 @@ whatever bad frames arrive. The rule is written once, in `LifetimeMeter`'s docst
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Final, Self, TypeGuard
 
@@ -24,7 +24,6 @@ POWER_MARGIN: Final = 1.25
 DEFAULT_MAX_POWER_KW: Final = 22.0 * POWER_MARGIN
 # Server clocks run a little ahead of ours; a time further in the future is a broken frame.
 CLOCK_SKEW: Final = timedelta(minutes=10)
-_HOUR: Final = timedelta(hours=1)
 
 
 def max_power_kw(max_current_a: float | None, phases: int | None) -> float:
@@ -254,7 +253,7 @@ class _Frame:
     energy: float | None
     online: bool
     power_kw: float
-    zone: tzinfo | None = field(default=None)
+    zone: tzinfo | None
 
     def budget_kwh(self, since: datetime) -> float:
         """The most the charge point could have delivered between `since` and this frame."""
@@ -287,9 +286,10 @@ class LifetimeMeter:
     announced it, or (a reset carrying the old start: a server quirk) the first later start
     its energy fits after. Starts and stops of the repeated autumn hour of the server's
     zone are also tried at their second reading.
-    (3) Late frames: after a boundary, a frame with the closed session's start is ignored,
-    unless the new session's start is still unknown and the energy is below the closed
-    session's final value (the quirk frame itself).
+    (3) Late frames: after a boundary, a frame with the closed session's start (at either
+    reading) is ignored, unless the new session's start is still unknown and the energy is
+    below the closed session's final value (the quirk frame itself). A frame with the same
+    content as the one before counts only growth that time now explains.
     (4) Ended: each session ends exactly once: when a stop at or after its start first
     arrives (a new stop that reads before its start in the repeated autumn hour of the
     server's zone is taken at its second reading), or at its boundary if no stop came.
