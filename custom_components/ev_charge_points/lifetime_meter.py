@@ -24,6 +24,9 @@ POWER_MARGIN: Final = 1.25
 DEFAULT_MAX_POWER_KW: Final = 22.0 * POWER_MARGIN
 # Server clocks run a little ahead of ours; a time further in the future is a broken frame.
 CLOCK_SKEW: Final = timedelta(minutes=10)
+# The account history and the live frames may state a session's start a little differently
+# (unknown); no new session starts this soon after the last one in the history.
+HISTORY_START_SLACK: Final = timedelta(minutes=2)
 
 
 def max_power_kw(max_current_a: float | None, phases: int | None) -> float:
@@ -294,9 +297,10 @@ class LifetimeMeter:
     arrives (a new stop that reads before its start in the repeated autumn hour of the
     server's zone is taken at its second reading), or at its boundary if no stop came.
     (5) Shown start and stop: the latest ever seen, never unknown again, never earlier.
-    (6) First frame: its session counts from zero when its start is later than the seed's
-    last session (or there is no seed); a session the seed already holds, or one without a
-    start, only sets the mark (its energy is added once a later start shows it is new).
+    (6) First frame: its session counts from zero when its start is more than 2 minutes
+    after the seed's last session start (or there is no seed); a session the seed already
+    holds, or one without a start, only sets the mark (its energy is added once a later
+    start shows it is new).
     """
 
     def __init__(self, state: MeterState | None = None) -> None:
@@ -392,7 +396,7 @@ class _Step:
                 unattributed_kwh=frame.energy if attributable else 0.0,
             )
             return
-        if self.closed_start is not None and start <= self.closed_start:
+        if self.closed_start is not None and start <= self.closed_start + HISTORY_START_SLACK:
             # The history already holds this session: only what it adds from now on counts.
             self.session = CountedSession(
                 start=start, counted_kwh=frame.energy, counted_at=frame.at
@@ -495,7 +499,7 @@ class _Step:
         if session.opened_after is not None:
             start = self._reading_after(start, session.opened_after)
         if session.unattributed_kwh > 0 and (
-            self.closed_start is None or start > self.closed_start
+            self.closed_start is None or start > self.closed_start + HISTORY_START_SLACK
         ):
             # The adopted energy belongs to a session the history does not hold. The whole
             # session (with this frame's growth) is explained by the time since its start,

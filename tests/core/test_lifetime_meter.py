@@ -367,6 +367,13 @@ def test_seeded_meter_starts_from_the_history_and_does_not_recount_its_last_sess
     assert feed.ended == 0  # the history session had ended before
 
 
+def test_seeded_meter_knows_its_last_session_though_the_history_rounds_its_start() -> None:
+    last = START - timedelta(days=1)
+    feed = Feed(LifetimeMeter.seed(812.25, last))
+    feed.frame(minutes(0), 9.0, last + timedelta(seconds=59))
+    assert feed.total == pytest.approx(812.25)
+
+
 def test_seeded_meter_counts_a_running_session_the_history_does_not_hold() -> None:
     feed = Feed(LifetimeMeter.seed(812.25, START - timedelta(days=1)))
     feed.frame(minutes(0), 3.0, START)
