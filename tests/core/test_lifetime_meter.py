@@ -15,10 +15,13 @@ from hypothesis import strategies as st
 from custom_components.ev_charge_points.api.bluecurrent.timeutil import AMSTERDAM, parse_timestamp
 from custom_components.ev_charge_points.lifetime_meter import (
     DEFAULT_MAX_POWER_KW,
+    Candidate,
+    CountedSession,
     LifetimeMeter,
     MeterObservation,
     MeterState,
     MeterUpdate,
+    SeenFrame,
     max_power_kw,
 )
 
@@ -459,6 +462,32 @@ def test_junk_restore_data_gives_none(junk: object) -> None:
     assert MeterState.from_dict(junk) is None
 
 
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner),
+    max_leaves=12,
+)
+FULL_STATE = MeterState(
+    total_kwh=3.0,
+    session=CountedSession(start=START, counted_kwh=1.0, counted_at=T0, opened_after=START),
+    closed_start=START,
+    closed_kwh=2.0,
+    candidate=Candidate(start=T0, reset=True),
+    shown_start=START,
+    shown_stop=T0,
+    last_frame=SeenFrame(start=START, energy_kwh=1.0),
+).to_dict()
+
+
+@settings(max_examples=300, deadline=None)
+@given(junk=JSON, path=st.lists(st.sampled_from(sorted(FULL_STATE)), min_size=1, max_size=1))
+def test_restore_data_never_raises(junk: object, path: list[str]) -> None:
+    """Any JSON, and any key of real restore data replaced by any JSON, is read or refused."""
+    for data in (junk, {**FULL_STATE, path[0]: junk}):
+        state = MeterState.from_dict(data)
+        assert state is None or MeterState.from_dict(state.to_dict()) == state
+
+
 def test_naive_arrival_time_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         MeterObservation(received_at=datetime(2026, 3, 10, 12, 0))  # noqa: DTZ001
@@ -546,7 +575,9 @@ def test_property_never_down_never_beyond_the_physical_bound(
 # of every shape, give exactly the energy of the sessions.
 TRUE_POWER_KW = 11.0  # what the car really draws: under the bound of 16 A x 3 with margin
 NIGHT = utc("2026-10-24 22:30")  # the autumn clock change lies in the first sessions
-BAD_FRAMES = st.sampled_from(["none", "empty", "nan", "negative", "absurd", "dip", "zero", "bare"])
+BAD_FRAMES = st.sampled_from(
+    ["none", "empty", "nan", "negative", "absurd", "dip", "zero", "bare", "again", "bogus_start"]
+)
 SESSIONS = st.lists(
     st.tuples(
         st.integers(min_value=10, max_value=600),  # minutes idle before the session
@@ -580,6 +611,10 @@ def send_bad_frame(
         feed.frame(at, round(energy / 2, 2), start, stop)
     elif kind == "zero":
         feed.frame(at, 0.0, start, stop)
+    elif kind == "again":  # the same content handed over twice
+        feed.frame(at, energy, start, stop)
+    elif kind == "bogus_start":  # a start that no session had
+        feed.frame(at, energy, at - timedelta(minutes=2), stop)
     else:  # an offline point's placeholder
         feed.frame(at, 0.0, None, None, online=False)
 
