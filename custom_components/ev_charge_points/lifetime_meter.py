@@ -87,10 +87,20 @@ class CountedSession:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Candidate:
-    """Evidence of a new session seen on the previous frame, awaiting a second frame."""
+    """Evidence of a new session seen on an earlier frame, awaiting a second frame.
+
+    `other_start` is a different later start seen once since: one bad frame with a start of
+    its own neither replaces the evidence nor is lost if it turns out to be the real one.
+    """
 
     start: datetime | None = None
     reset: bool = False
+    other_start: datetime | None = None
+
+    @property
+    def starts(self) -> tuple[datetime, ...]:
+        """The later starts seen, each awaiting its second frame."""
+        return tuple(start for start in (self.start, self.other_start) if start is not None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,7 +148,11 @@ class MeterState:
             "closed_kwh": self.closed_kwh,
             "candidate": None
             if candidate is None
-            else {"start": _iso(candidate.start), "reset": candidate.reset},
+            else {
+                "start": _iso(candidate.start),
+                "reset": candidate.reset,
+                "other_start": _iso(candidate.other_start),
+            },
             "shown_start": _iso(self.shown_start),
             "shown_stop": _iso(self.shown_stop),
             "last_frame": None
@@ -202,7 +216,11 @@ class MeterState:
         if (raw := data["candidate"]) is not None:
             if not isinstance(raw["reset"], bool):
                 return None
-            candidate = Candidate(start=_time(raw["start"]), reset=raw["reset"])
+            candidate = Candidate(
+                start=_time(raw["start"]),
+                reset=raw["reset"],
+                other_start=_time(raw["other_start"]),
+            )
         seen = None
         if (raw := data["last_frame"]) is not None:
             energy = raw["energy_kwh"]
@@ -445,8 +463,8 @@ class _Step:
         near_zero = energy is not None and energy < NEAR_ZERO_KWH
         reset = drop and frame.online and (later is not None or near_zero)
         candidate = self.candidate
-        repeated = later is not None and candidate is not None and candidate.start == later
-        was_reset = repeated and candidate is not None and candidate.reset
+        repeated = later is not None and candidate is not None and later in candidate.starts
+        was_reset = candidate is not None and candidate.reset and candidate.start == later
         if drop and frame.online and candidate is not None and candidate.reset:
             self._new_session(later or candidate.start)
         elif (reset and ended_before) or (repeated and (drop or was_reset)):
@@ -460,7 +478,7 @@ class _Step:
                 self._relabel(later)  # the running session's start was corrected
         elif reset or later is not None:
             # One frame is not evidence: remember it and count nothing until the next one.
-            self.candidate = Candidate(start=later, reset=reset or was_reset)
+            self.candidate = _remember(candidate, later, reset=reset)
             return
         elif energy is not None and energy > session.counted_kwh + TOLERANCE_KWH:
             if (
@@ -571,6 +589,20 @@ class _Step:
     def _counted(self) -> CountedSession:
         assert self.session is not None  # noqa: S101 - only called with a session
         return self.session
+
+
+def _remember(candidate: Candidate | None, later: datetime | None, *, reset: bool) -> Candidate:
+    """The evidence after one more frame that shows a reset or a later start."""
+    if candidate is None:
+        return Candidate(start=later, reset=reset)
+    if later is None:  # a reset without a start of its own: the new session's is unknown
+        return Candidate(reset=reset, other_start=candidate.start or candidate.other_start)
+    if later == candidate.start or candidate.start is None:
+        # The same session again, or its start after a reset that carried none (the quirk).
+        return replace(candidate, start=later, reset=reset or candidate.reset)
+    if reset or later == candidate.other_start:
+        return Candidate(start=later, reset=reset, other_start=candidate.start)
+    return replace(candidate, other_start=later)
 
 
 def _clean(observation: MeterObservation) -> _Frame:

@@ -472,7 +472,7 @@ FULL_STATE = MeterState(
     session=CountedSession(start=START, counted_kwh=1.0, counted_at=T0, opened_after=START),
     closed_start=START,
     closed_kwh=2.0,
-    candidate=Candidate(start=T0, reset=True),
+    candidate=Candidate(start=T0, reset=True, other_start=T0 + timedelta(minutes=1)),
     shown_start=START,
     shown_stop=T0,
     last_frame=SeenFrame(start=START, energy_kwh=1.0),
