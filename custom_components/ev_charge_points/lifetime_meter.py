@@ -292,14 +292,14 @@ class LifetimeMeter:
     the growth once time explains it. A dip counts nothing; its recovery counts only what
     lies above the mark.
     (2) Boundary: no single frame starts a new session; it takes two signals on two frames
-    (a frame with the same content as the one before is not a second frame):
-    (a) a reset (energy below the mark by more than 0.01 kWh, near zero (< 0.1 kWh) or with
-    a later start, the charge point online) followed by a frame still below the mark (frames
-    between that show no growth above the mark neither confirm nor cancel it); (b) a reset
-    after a frame that showed the counted session's stop; (c) the same later start on two
-    frames in a row, the first a reset or the second below the mark; (d) the same later
-    start on two frames in a row, with growth the point could have delivered since that
-    start, which lies after the energy counted last (a reset missed while no frame came).
+    with different content, and evidence lasts until the counted session grows again (a
+    second later start is remembered beside the first): (a) a reset (energy below the mark
+    by more than 0.01 kWh, near zero (< 0.1 kWh) or with a later start, the charge point
+    online), then a frame still below the mark; (b) a reset after a frame that showed the
+    counted session's stop; (c) a later start seen twice, first with a reset or then below
+    the mark; (d) a later start seen twice, with growth the point could have delivered
+    since that start, which lies after the energy counted last (a reset missed while no
+    frame came).
     A frame with an unconfirmed later start counts nothing, nor does a frame without a
     start after it whose energy the later start's session could have reached. The same
     later start twice with growth that (d) cannot explain is the running session's
