@@ -166,7 +166,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
-        reads=("voltage", "current"),
+        reads=("voltage", "current", "measured_power"),
         value_fn=lambda cp: cp.power,
     ),
     EVChargePointSensorEntityDescription(
