@@ -85,7 +85,9 @@ def charger_model(serial: str, live: GoeChargerStatus, slow: GoeChargerStatus) -
         phase_power=energy.powers if energy else None,
         power_factor=energy.power_factors if energy else None,
         session_energy=_kwh(live.session_energy),
-        lifetime_energy=_kwh(slow.lifetime_energy),
+        lifetime_energy=_kwh(
+            live.lifetime_energy if live.lifetime_energy is not None else slow.lifetime_energy
+        ),
         temperature=max((value for value in live.temperatures if value is not None), default=None),
         max_usage=None if slow.absolute_max_current is None else float(slow.absolute_max_current),
         current_limit=None if limit is None else float(limit),
