@@ -10,11 +10,13 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
+from custom_components.ev_charge_points.brands.goe.const import LIVE_INTERVAL
 from custom_components.ev_charge_points.const import DOMAIN
 
 from .conftest import CHARGER, CONTROLLER, add_local, goe_coordinator
 
 if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
@@ -31,18 +33,23 @@ def state(hass: HomeAssistant, domain: str, key: str, serial: str = CHARGER) -> 
     return hass.states.get(eid(hass, domain, key, serial)).state
 
 
-async def charging(hass: HomeAssistant, sim: GoeSimulator, entry: ConfigEntry) -> None:
-    """Let the simulated charger run its logic with the car on the cable, then poll."""
+async def charging(
+    hass: HomeAssistant, sim: GoeSimulator, entry: ConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Let the simulated charger run with the car on the cable, then poll the meter."""
     await sim.clock.advance(3)
+    freezer.tick(LIVE_INTERVAL)
     await goe_coordinator(entry).async_refresh()
     await hass.async_block_till_done()
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_charger_entities(hass: HomeAssistant, goe_sim: GoeSimulator) -> None:
+async def test_charger_entities(
+    hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
+) -> None:
     """What a charging V4 shows, with the same keys as Blue Current where both have it."""
     entry = await add_local(hass, goe_sim)
-    await charging(hass, goe_sim, entry)
+    await charging(hass, goe_sim, entry, freezer)
 
     assert state(hass, "sensor", "activity") == "charging"
     assert state(hass, "sensor", "vehicle_status") == "ready"
@@ -90,10 +97,10 @@ async def test_per_phase_figures_are_disabled_by_default(
 
 
 async def test_current_limit_is_written_and_read_back(
-    hass: HomeAssistant, goe_sim: GoeSimulator
+    hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     entry = await add_local(hass, goe_sim)
-    await charging(hass, goe_sim, entry)
+    await charging(hass, goe_sim, entry, freezer)
     number = eid(hass, "number", "charge_current_limit")
     assert hass.states.get(number).attributes["max"] == 16  # the charger's `ama`
 
@@ -105,10 +112,12 @@ async def test_current_limit_is_written_and_read_back(
     assert hass.states.get(number).state == "10.0"
 
 
-async def test_force_state_stops_and_resumes(hass: HomeAssistant, goe_sim: GoeSimulator) -> None:
+async def test_force_state_stops_and_resumes(
+    hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
+) -> None:
     """Force state "don't charge" stops the car; the charging switch shows the same."""
     entry = await add_local(hass, goe_sim)
-    await charging(hass, goe_sim, entry)
+    await charging(hass, goe_sim, entry, freezer)
     select = eid(hass, "select", "force_state")
 
     await hass.services.async_call(
@@ -117,7 +126,7 @@ async def test_force_state_stops_and_resumes(hass: HomeAssistant, goe_sim: GoeSi
     assert goe_sim.charger(CHARGER).frc == 1
     assert hass.states.get(select).state == "off"
     assert state(hass, "switch", "charging") == STATE_OFF
-    await charging(hass, goe_sim, entry)
+    await charging(hass, goe_sim, entry, freezer)
     assert state(hass, "sensor", "charging_reason") == "not_charging_force_state_off"
     assert state(hass, "binary_sensor", "charging") == STATE_OFF
 

@@ -62,7 +62,10 @@ def activity(hass: HomeAssistant) -> str:
 async def test_slow_when_idle_fast_with_a_car(
     hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    """No car: a poll per 30 s; a car plugged in is seen at the next poll, then every 5 s."""
+    """No car: a small read per 30 s; a car plugged in is seen at the next one, then every 8 s.
+
+    Each poll asks only for the sentinel keys; a change among them brings the live keys.
+    """
     charger = goe_sim.charger(CHARGER)
     charger.unplug()
     await goe_sim.clock.advance(2)
@@ -76,13 +79,15 @@ async def test_slow_when_idle_fast_with_a_car(
     await tick(hass, freezer, IDLE_INTERVAL - STEP * 4, entry)
     assert len(status_reads(goe_sim)) == before  # nothing between two idle polls
     await tick(hass, freezer, STEP * 5, entry)
-    assert len(status_reads(goe_sim)) == before + 1
+    sentinel, live = status_reads(goe_sim)[before:]
+    assert sentinel == "/api/status?filter=car,alw,frc,amp"
+    assert "nrg" in live
     assert activity(hass) == "charging"
     assert coordinator.update_interval == FAST_INTERVAL
 
     await tick(hass, freezer, FAST_INTERVAL + STEP, entry)
     await tick(hass, freezer, FAST_INTERVAL + STEP, entry)
-    assert len(status_reads(goe_sim)) == before + 3
+    assert status_reads(goe_sim)[before + 2 :] == [sentinel, sentinel]  # nothing changed
 
     charger.unplug()
     await goe_sim.clock.advance(2)
@@ -91,25 +96,32 @@ async def test_slow_when_idle_fast_with_a_car(
     assert coordinator.update_interval == IDLE_INTERVAL
 
 
-async def test_live_keys_each_poll_configuration_rarely(
+async def test_meter_every_two_minutes_while_charging(
+    hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """With a car connected the meter (live keys) is read every 2 minutes, the rest 8 s."""
+    entry = await add_local(hass, goe_sim)
+    start = len(status_reads(goe_sim))
+    for _ in range(15):  # 2 minutes and a bit
+        await tick(hass, freezer, FAST_INTERVAL, entry)
+    reads = status_reads(goe_sim)[start:]
+    assert sum("nrg" in line for line in reads) == 1
+    assert len(reads) >= 14
+
+
+async def test_configuration_every_ten_minutes(
     hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """One filtered request per poll; the configuration keys join it every 10 minutes."""
     entry = await add_local(hass, goe_sim)
-    polls = 0
-    with_configuration = 0
     start = len(status_reads(goe_sim))
     elapsed = timedelta()
     while elapsed < CONFIG_INTERVAL + IDLE_INTERVAL:
         await tick(hass, freezer, FAST_INTERVAL + STEP, entry)
         elapsed += FAST_INTERVAL + STEP
-    for line in status_reads(goe_sim)[start:]:
-        polls += 1
-        assert "filter=" in line
-        assert "car" in line
-        with_configuration += "ama" in line
-    assert polls > 10
-    assert with_configuration == 1
+    reads = status_reads(goe_sim)[start:]
+    assert all("filter=" in line for line in reads)
+    assert sum("ama" in line for line in reads) == 1
 
 
 async def test_a_write_is_confirmed_by_reads(hass: HomeAssistant, goe_sim: GoeSimulator) -> None:

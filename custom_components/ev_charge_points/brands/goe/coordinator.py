@@ -1,8 +1,11 @@
 """The go-e coordinator: adaptive polling of one charger or controller, local or cloud.
 
-One request per poll: the live keys (plus `eto`) every poll, the configuration, identity and
-statistics keys in the same request when they are due (every 10 minutes and right after a
-write). A car connected makes the polls fast, an idle charger slow; the cloud is polled more
+Most polls ask only for four sentinel keys (car state, charging allowed, force state,
+current limit): tens of bytes instead of the whole status. When one of them changed, the
+live keys (meter, energy, reason, error) are read at once; they are also read every two
+minutes while a car is connected. The configuration, identity and statistics keys come with
+them every 10 minutes and right after a write. A car connected makes the polls fast (a
+change on the device shows within 10 s), an idle charger slow; the cloud is polled more
 slowly and its `Last-Modified` decides whether a reply is news. A lock keeps one request per
 device in flight: polls and writes wait for each other. A write is followed by a read that
 confirms it (and one more after the charger's logic ran), never by an assumed state.
@@ -49,6 +52,7 @@ from .const import (
     CONNECTION_CLOUD,
     FAST_INTERVAL,
     IDLE_INTERVAL,
+    LIVE_INTERVAL,
     MANUFACTURER,
 )
 from .mapping import charger_model, controller_model
@@ -61,6 +65,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
 _LIVE_ONLY = (KeyGroup.LIVE,)
+# The keys that change when something happens on the device, and their model fields.
+SENTINEL_KEYS = ("car", "alw", "frc", "amp")
+_SENTINEL_FIELDS = ("car_state", "allowed_to_charge", "force_state", "current_limit")
 _LIVE_AND_SLOW = (KeyGroup.LIVE, KeyGroup.CONFIGURATION, KeyGroup.IDENTITY, KeyGroup.STATISTICS)
 # The lifetime meter moves while charging: read with every live poll.
 _LIVE_EXTRA = ("eto",)
@@ -94,6 +101,8 @@ class GoeCoordinator(PolledCoordinator[GoeClient]):
         self._slow: GoeChargerStatus | None = None
         self._slow_at: datetime | None = None
         self._slow_due = True
+        self._live_at: datetime | None = None
+        self._live_due = True
         self._after_write = False
         self._last_modified: datetime | None = None
         self._keys: frozenset[str] = frozenset()
@@ -154,10 +163,36 @@ class GoeCoordinator(PolledCoordinator[GoeClient]):
         )
 
     async def _async_poll_charger(self) -> None:
-        slow_due = self._slow_is_due()
-        status = await self.client.get_charger_status(
-            _LIVE_AND_SLOW if slow_due else _LIVE_ONLY, extra_keys=_LIVE_EXTRA
-        )
+        """One poll: a full read when due, else the live keys when due, else the sentinel.
+
+        The sentinel asks only for the keys that change when something happens on the
+        device (car plugged in or out, charging allowed or stopped, force state, current
+        limit set in the app); when one of them changed, the live keys are read at once.
+        """
+        now = dt_util.utcnow()
+        if self._slow_is_due():
+            await self._async_read_charger(_LIVE_AND_SLOW, slow=True)
+        elif self._live_is_due(now):
+            await self._async_read_charger(_LIVE_ONLY, slow=False)
+        else:
+            data, _ = await self.client.get_raw_status(SENTINEL_KEYS)
+            sentinel = GoeChargerStatus.from_wire(data)
+            live = self._live
+            if live is None or any(
+                getattr(sentinel, field) != getattr(live, field) for field in _SENTINEL_FIELDS
+            ):
+                await self._async_read_charger(_LIVE_ONLY, slow=False)
+        self._adapt_interval()
+
+    def _live_is_due(self, now: datetime) -> bool:
+        if self._live_due or self._live_at is None:
+            return True
+        connected = self._live is not None and bool(self._live.car_connected)
+        interval = LIVE_INTERVAL if connected else CONFIG_INTERVAL
+        return now - self._live_at >= interval
+
+    async def _async_read_charger(self, groups: tuple[KeyGroup, ...], *, slow: bool) -> None:
+        status = await self.client.get_charger_status(groups, extra_keys=_LIVE_EXTRA)
         modified = status.last_modified
         if (
             modified is not None
@@ -167,23 +202,25 @@ class GoeCoordinator(PolledCoordinator[GoeClient]):
             # The cloud answered from an older snapshot than one already shown: not news.
             return
         self._last_modified = modified or self._last_modified
-        if slow_due:
-            self._slow, self._slow_at, self._slow_due = status, dt_util.utcnow(), False
+        now = dt_util.utcnow()
+        if slow:
+            self._slow, self._slow_at, self._slow_due = status, now, False
             legacy = needs_legacy_filter(status.firmware)
             if legacy != self.client.legacy_filter:
                 self.client.legacy_filter = legacy
-        self._live = status
+        self._live, self._live_at, self._live_due = status, now, False
         assert self._slow is not None  # noqa: S101 - read above on the first poll
         self._keys = status.keys | self._slow.keys
         self._async_publish_charge_point(
             charger_model(self.serial, status, self._slow), has_status=True
         )
-        self._adapt_interval()
 
     def _adapt_interval(self) -> None:
         """Fast with a car connected (or right after a write), slow when idle."""
         if self._after_write:
+            # The charger's logic has not run yet: read the live keys again shortly.
             self._after_write = False
+            self._live_due = True
             self.update_interval = AFTER_WRITE_DELAY
             return
         connected = self._live is not None and bool(self._live.car_connected)
