@@ -62,7 +62,7 @@ def activity(hass: HomeAssistant) -> str:
 async def test_slow_when_idle_fast_with_a_car(
     hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    """No car: a small read per 30 s; a car plugged in is seen at the next one, then every 8 s.
+    """No car: a small read per 30 s; a car plugged in is seen at the next one, then every 9 s.
 
     Each poll asks only for the sentinel keys; a change among them brings the live keys.
     """
@@ -99,7 +99,7 @@ async def test_slow_when_idle_fast_with_a_car(
 async def test_meter_every_two_minutes_while_charging(
     hass: HomeAssistant, goe_sim: GoeSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    """With a car connected the meter (live keys) is read every 2 minutes, the rest 8 s."""
+    """With a car connected the meter (live keys) is read every 2 minutes, the rest every 9 s."""
     entry = await add_local(hass, goe_sim)
     start = len(status_reads(goe_sim))
     for _ in range(15):  # 2 minutes and a bit

@@ -17,12 +17,13 @@ CONF_KIND: Final = "kind"  # "charger" or "controller", detected by the flow
 CONNECTION_LOCAL: Final = "local"
 CONNECTION_CLOUD: Final = "cloud"
 
-# Polling (see coordinator.py). A car connected: a small sentinel read every 8 s, so a change
+# Polling (see coordinator.py). A car connected: a small sentinel read every 9 s, so a change
 # on the device shows within 10 s; the meter (live keys) every 2 minutes. Idle: a sentinel
-# read every 30 s (no more requests than a plain 30 s poll). The configuration keys (rarely
+# read every 31 s: no more requests than a plain 30 s poll (Home Assistant starts the next
+# poll up to a second early, on a whole second). The configuration keys (rarely
 # changed, mostly by us) with the live ones every 10 minutes and right after a write.
-FAST_INTERVAL: Final = timedelta(seconds=8)
-IDLE_INTERVAL: Final = timedelta(seconds=30)
+FAST_INTERVAL: Final = timedelta(seconds=9)
+IDLE_INTERVAL: Final = timedelta(seconds=31)
 LIVE_INTERVAL: Final = timedelta(minutes=2)
 CONFIG_INTERVAL: Final = timedelta(minutes=10)
 # The charger's logic runs once per second: a write's effects (alw, modelStatus) are read
