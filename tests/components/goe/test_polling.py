@@ -17,7 +17,7 @@ from custom_components.ev_charge_points.brands.goe.const import (
     FAST_INTERVAL,
     IDLE_INTERVAL,
 )
-from custom_components.ev_charge_points.const import DOMAIN
+from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from simulators.goe import SimCar
 from tests.components.helpers import settle, wait_for
 from tests.simulators.goe.helpers import control, loopback_session
@@ -196,3 +196,33 @@ async def test_cloud_polls_with_age_and_slower(
     assert coordinator.update_interval is not None
     assert coordinator.update_interval >= timedelta(seconds=10)
     assert any("age=10" in line for line in status_reads(goe_sim))
+
+
+async def test_cloud_outage_and_recovery(
+    hass: HomeAssistant, goe_sim: GoeSimulator, goe_cloud: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """The device drops off: once the cloud's copy is older than `age` (404), the link is
+    down; entities go unavailable after the grace period and come back with the device.
+    """
+    entry = await add_cloud(hass)
+    coordinator = goe_coordinator(entry)
+    shown = activity(hass)
+    charger = goe_sim.charger(CHARGER)
+
+    charger.go_offline()
+    await goe_sim.clock.advance(30)  # the cloud's snapshot is now older than age=10
+    interval = coordinator.update_interval
+    assert interval is not None
+    await tick(hass, freezer, interval + STEP, entry)
+    assert not coordinator.link_up
+    assert activity(hass) == shown  # within the grace period
+
+    waited = timedelta()
+    while waited <= UNAVAILABLE_GRACE_PERIOD:
+        await tick(hass, freezer, interval + STEP, entry)
+        waited += interval + STEP
+    assert activity(hass) == STATE_UNAVAILABLE
+
+    charger.go_online()
+    await tick(hass, freezer, interval + STEP, entry)
+    assert activity(hass) == shown
