@@ -12,8 +12,9 @@ from homeassistant.helpers import entity_registry as er
 
 from custom_components.ev_charge_points.brands.goe.const import LIVE_INTERVAL
 from custom_components.ev_charge_points.const import DOMAIN
+from simulators.goe import SimulatorOptions
 
-from .conftest import CHARGER, CONTROLLER, add_local, goe_coordinator
+from .conftest import CHARGER, CONTROLLER, PRO_CHARGER, add_local, goe_coordinator
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -254,3 +255,20 @@ async def test_controller_meters(hass: HomeAssistant, goe_sim: GoeSimulator) -> 
     assert "charge_current_limit" not in keys
     assert "force_state" not in keys
     assert len(dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)) == 1
+
+
+@pytest.mark.parametrize("goe_options", [SimulatorOptions(family="pro")])
+async def test_core_pro_firmware_family(hass: HomeAssistant, goe_sim: GoeSimulator) -> None:
+    """CORE/PRO answer an unknown filter key with 400: the charger still works the same."""
+    entry = await add_local(hass, goe_sim, PRO_CHARGER)
+    await goe_coordinator(entry).async_refresh()
+
+    assert state(hass, "sensor", "activity", PRO_CHARGER) == "available"
+    assert state(hass, "binary_sensor", "vehicle_connected", PRO_CHARGER) == STATE_OFF
+    number = eid(hass, "number", "charge_current_limit", PRO_CHARGER)
+    assert hass.states.get(number).attributes["max"] == 32  # a 22 kW charger
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: number, "value": 20}, blocking=True
+    )
+    assert goe_sim.charger(PRO_CHARGER).amp == 20
+    assert hass.states.get(number).state == "20.0"
