@@ -12,14 +12,7 @@ from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL
 from custom_components.ev_charge_points.registry import Brand
 
 from .actions import async_setup_actions
-from .const import (
-    BRAND,
-    CONF_APP_PASSPHRASE,
-    CONF_APP_PASSWORD,
-    CONF_APP_USERNAME,
-    MANUFACTURER,
-    MAX_FRAME_SIZE,
-)
+from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME, MANUFACTURER, MAX_FRAME_SIZE
 from .coordinator import BlueCurrentCoordinator
 from .flow import FLOW_STEPS, BlueCurrentOptionsFlow
 from .select import charge_point_selects
@@ -78,7 +71,6 @@ BLUE_CURRENT = Brand(
         {
             CONF_APP_USERNAME,
             CONF_APP_PASSWORD,
-            CONF_APP_PASSPHRASE,
             "contract_id",
             "contact_email",
             "beneficiary_name",
