@@ -9,8 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from homeassistant.exceptions import HomeAssistantError
+import voluptuous as vol
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 
+from custom_components.ev_charge_points.const import DOMAIN
 from simulators.bluecurrent.protocol import APP_PATH, HA_PATH
 
 from .helpers import coordinator_of, make_entry, setup_entry, wait_for
@@ -89,3 +93,95 @@ async def test_unknown_card_is_refused_with_the_reason(
         await coordinator.async_set_plug_and_charge_card("BCU101", "UNKNOWN-CARD")
     assert caught.value.translation_key == "command_rejected"
     assert simulator.charge_point("BCU101").plug_and_charge_card != "UNKNOWN-CARD"
+
+
+# --- capacity tariff ----------------------------------------------------------------------------
+
+TARIFF = "switch.driveway_capacity_tariff"
+
+
+async def set_tariff(hass: HomeAssistant, device_id: str, **data: object) -> None:
+    await hass.services.async_call(
+        DOMAIN, "set_capacity_tariff", {"device_id": device_id, **data}, blocking=True
+    )
+
+
+def device_id_of(hass: HomeAssistant, evse_id: str) -> str:
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, evse_id)})
+    assert device is not None
+    return device.id
+
+
+async def test_capacity_tariff_switch_and_action(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    state = hass.states.get(TARIFF)
+    assert state is not None
+    assert state.state == "off"
+    assert state.attributes["max_energy"] is None
+    driveway = device_id_of(hass, "BCU101")
+
+    # On without a stored maximum: the user is told to give one; nothing is sent.
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call("switch", "turn_on", {"entity_id": TARIFF}, blocking=True)
+    assert caught.value.translation_key == "capacity_tariff_max_energy_required"
+    assert simulator.commands("SET_CAPACITY_TARIFF") == []
+
+    await set_tariff(hass, driveway, enabled=True, max_energy=4.5)
+    assert simulator.commands("SET_CAPACITY_TARIFF") == [
+        {"evse_id": "BCU101", "value": True, "capacitytariffmaxkwh": 4.5}
+    ]
+    state = hass.states.get(TARIFF)
+    assert state is not None
+    assert state.state == "on"  # read back from the app's charge point list
+    assert state.attributes["max_energy"] == 4.5
+
+    await hass.services.async_call("switch", "turn_off", {"entity_id": TARIFF}, blocking=True)
+    assert simulator.charge_point("BCU101").capacity_tariff is False
+    assert hass.states.get(TARIFF).state == "off"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"enabled": True, "max_energy": 80.5}, vol.Invalid),
+        ({"enabled": True, "max_energy": 0}, vol.Invalid),
+        ({"enabled": False, "max_energy": 3}, ServiceValidationError),
+        ({"max_energy": 3}, vol.Invalid),
+    ],
+)
+async def test_capacity_tariff_action_validation(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: BlueCurrentSimulator,
+    data: dict[str, object],
+    error: type[Exception],
+) -> None:
+    with pytest.raises(error):
+        await set_tariff(hass, device_id_of(hass, "BCU101"), **data)
+    assert simulator.commands("SET_CAPACITY_TARIFF") == []
+
+
+async def test_capacity_tariff_only_where_the_account_has_it(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """A charge point whose app list has no writable setting loses the switch.
+
+    The simulator always reports the setting as writable, so the list without it is handed to
+    the app API here (what an import would do with such an answer).
+    """
+    assert hass.states.get("switch.garage_capacity_tariff") is not None
+    api = coordinator_of(entry).app_api
+    assert api.charge_points is not None
+    points = [dict(point) for point in api.charge_points.values()]
+    for point in points:
+        if point["evse_id"] == "BCU102":
+            point["capacity_tariff"] = {"value": False, "permission": "none"}
+    api.async_set_charge_points(points)  # type: ignore[arg-type]
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.garage_capacity_tariff") is None
+    assert er.async_get(hass).async_get("switch.garage_capacity_tariff") is None
+    assert hass.states.get(TARIFF) is not None
+    with pytest.raises(ServiceValidationError) as caught:
+        await set_tariff(hass, device_id_of(hass, "BCU102"), enabled=False)
+    assert caught.value.translation_key == "capacity_tariff_not_available"

@@ -21,6 +21,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
+from custom_components.ev_charge_points.brands.bluecurrent.capacity_tariff import (
+    DESCRIPTION as CAPACITY_TARIFF,
+)
 from custom_components.ev_charge_points.brands.bluecurrent.select import SELECTS
 from custom_components.ev_charge_points.brands.bluecurrent.sensor import ACCOUNT_SENSORS
 from custom_components.ev_charge_points.button import BUTTONS
@@ -232,7 +235,7 @@ async def test_cost_in_the_tariff_currency(hass: HomeAssistant, entry: MockConfi
 ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
     "sensor": (*CHARGE_POINT_SENSORS, *GRID_SENSORS, *ACCOUNT_SENSORS),
     "binary_sensor": BINARY_SENSORS,
-    "switch": SWITCHES,
+    "switch": (*SWITCHES, CAPACITY_TARIFF),
     "button": BUTTONS,
     "select": SELECTS,
     "number": NUMBERS,

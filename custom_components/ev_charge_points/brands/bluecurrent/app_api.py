@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.httpx_client import get_async_client
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from homeassistant.config_entries import ConfigEntry
-    from homeassistant.core import HomeAssistant
+    from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+    from pybluecurrent.models import ChargePoint as AppChargePoint
 
 # What a call through pybluecurrent may raise that is no bug: its own errors, HTTP errors of
 # REST, a refused or dropped socket, a timeout, and ValueError for a socket or charge point it
@@ -139,6 +141,28 @@ class BlueCurrentAppApi:
         self._lock = asyncio.Lock()
         self.credential: Credential | None = None  # the login that worked last
         self.logins = 0
+        # The app's view of each charge point (sockets, capacity tariff); None until read.
+        self.charge_points: dict[str, AppChargePoint] | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
+
+    @callback
+    def async_add_listener(self, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update_callback` whenever the app's charge points were read."""
+        self._listeners.append(update_callback)
+
+        @callback
+        def _remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(update_callback)
+
+        return _remove
+
+    @callback
+    def async_set_charge_points(self, points: list[AppChargePoint]) -> None:
+        """Keep what the app's charge point list says, and tell the listeners."""
+        self.charge_points = {point["evse_id"]: point for point in points}
+        for update_callback in list(self._listeners):
+            update_callback()
 
     @property
     def issue_id(self) -> str:

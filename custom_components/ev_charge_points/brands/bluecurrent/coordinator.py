@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
-    from pybluecurrent.models import ChargePoint as AppChargePoint
 
     from custom_components.ev_charge_points.api.bluecurrent.models import (
         BlueCurrentMessage,
@@ -101,10 +100,8 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._init_schedules()
         self._init_cards()
         self._session_cards: dict[str, str] = {}
-        # The app API (pybluecurrent): history, account figures, the app-only commands, and
-        # the app's view of each charge point (sockets, capacity tariff) once read.
+        # The app API (pybluecurrent): history, account figures, the app-only commands.
         self.app_api = BlueCurrentAppApi(hass, entry)
-        self.app_points: dict[str, AppChargePoint] = {}
 
     def capabilities(self, evse_id: str) -> frozenset[Capability]:  # noqa: ARG002
         """Every Blue Current charge point offers the same (the protocol has no model flags)."""

@@ -189,7 +189,7 @@ class BlueCurrentSessionSource:
         except APP_API_ERRORS as err:
             LOGGER.debug("App charge points not read: %s", type(err).__name__)
         else:
-            self.coordinator.app_points = {point["evse_id"]: point for point in points}
+            self.app_api.async_set_charge_points(points)
         now = dt_util.utcnow()
         if self._info_read_at is not None and now - self._info_read_at < ACCOUNT_INFO_INTERVAL:
             return
@@ -259,6 +259,6 @@ class BlueCurrentSessionSource:
                     "sockets": list(point.get("socket_ids") or []),
                     "capacity_tariff": point.get("capacity_tariff"),
                 }
-                for evse_id, point in sorted(self.coordinator.app_points.items())
+                for evse_id, point in sorted((self.app_api.charge_points or {}).items())
             },
         }
