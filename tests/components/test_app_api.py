@@ -185,3 +185,33 @@ async def test_capacity_tariff_only_where_the_account_has_it(
     with pytest.raises(ServiceValidationError) as caught:
         await set_tariff(hass, device_id_of(hass, "BCU102"), enabled=False)
     assert caught.value.translation_key == "capacity_tariff_not_available"
+
+
+# --- a charge point with two sockets ---------------------------------------------------------
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_unlock_on_two_sockets_releases_the_one_with_a_car(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    simulator.add_charge_point(
+        "test-token", {"evse_id": "BCU103", "name": "Carport", "socket_ids": [1, 2]}
+    )
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    button = "button.carport_unlock_connector"
+
+    # No car on either socket: which cable to release is unclear; nothing is sent.
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    assert caught.value.translation_key == "unlock_socket_unknown"
+    assert simulator.commands("UNLOCK_CONNECTOR") == []
+
+    await simulator.plug_in("BCU103")  # the car is on the first socket
+    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    assert simulator.commands("UNLOCK_CONNECTOR") == [
+        {"chargepoint_id": "BCU103", "socket_id": 1, "flow_id": "flow"}
+    ]
+    # One device for the charge point, its sockets in the diagnostics.
+    source = entry.runtime_data.history.source
+    assert source.diagnostics()["app_charge_points"]["BCU103"]["sockets"] == [1, 2]

@@ -31,7 +31,7 @@ from websockets.exceptions import WebSocketException
 
 from custom_components.ev_charge_points.api.bluecurrent import DEFAULT_URL
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN, LOGGER
-from custom_components.ev_charge_points.errors import translated_error
+from custom_components.ev_charge_points.errors import translated_error, validation_error
 from custom_components.ev_charge_points.history import SessionSourceWaitsError
 
 from .const import CONF_APP_PASSWORD, CONF_APP_USERNAME, ISSUE_APP_LOGIN
@@ -61,6 +61,9 @@ BC_API_PATH: Final = "/app/bc_api/api"
 BCE_API_PATH: Final = "/app/bce_api/api"
 
 type Credential = Literal["api_token", "app_login"]
+
+# Vehicle states of a socket with a car on its cable (IEC 61851 B, C, D).
+PLUGGED: Final = frozenset({"B", "C", "D"})
 
 
 class _NoAppFrameDumps(logging.Filter):
@@ -249,14 +252,23 @@ class BlueCurrentAppApi:
         """Unlock through the app's REST action; False for a portable charge point.
 
         pybluecurrent leaves a portable one (UMOVE without a fixed cable) to the websocket
-        command, as the app does.
+        command, as the app does. On a charge point with several sockets the socket with a car
+        is unlocked; with none or several of them a validation error says so.
         """
         portable = False
 
         async def _unlock(client: AppClient) -> None:
             nonlocal portable
+            statuses = await client.get_charge_point_statuses(evse_id)
+            socket_id: int | None = None
+            if len(statuses) > 1:
+                # Several sockets: release the one cable a car is on, never guess.
+                plugged = [s["socket_id"] for s in statuses if s.get("vehicle_status") in PLUGGED]
+                if len(plugged) != 1:
+                    raise validation_error("unlock_socket_unknown")
+                socket_id = plugged[0]
             try:
-                await client.unlock_connector(evse_id)
+                await client.unlock_connector(evse_id, socket_id)
             except NotImplementedError:
                 portable = True
 
