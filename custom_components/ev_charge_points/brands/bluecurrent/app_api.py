@@ -126,7 +126,10 @@ def explain_app_error(err: BaseException) -> tuple[str, dict[str, str]] | None:
         return "not_supported", {}
     detail = err.args[0] if err.args else None
     if isinstance(err, BlueCurrentException) and isinstance(detail, dict):
-        reason = str(detail.get("error") or detail.get("message") or "")
+        # A STATUS_ names its failure in `error` ("REJECTED", "TIMEOUT"); an ERROR object has
+        # a numeric code there and the text in `message`.
+        error, message = detail.get("error"), detail.get("message")
+        reason = str(error if isinstance(error, str) and error else message or error or "")
         if "TIMEOUT" in reason.upper():
             return "command_timeout", {}
         return "command_rejected", {"reason": reason or type(err).__name__}
