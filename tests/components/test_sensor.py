@@ -21,6 +21,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
+from custom_components.ev_charge_points.brands.bluecurrent.capacity_tariff import (
+    DESCRIPTION as CAPACITY_TARIFF,
+)
 from custom_components.ev_charge_points.brands.bluecurrent.select import SELECTS
 from custom_components.ev_charge_points.brands.bluecurrent.sensor import ACCOUNT_SENSORS
 from custom_components.ev_charge_points.brands.goe import entities as goe
@@ -240,7 +243,7 @@ ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
         *goe.meter_descriptions(MeterData(index=0, name="Grid")),
     ),
     "binary_sensor": (*BINARY_SENSORS, goe.CHARGING_ALLOWED),
-    "switch": (*SWITCHES, *goe.SWITCHES),
+    "switch": (*SWITCHES, *goe.SWITCHES, CAPACITY_TARIFF),
     "button": BUTTONS,
     "select": (*SELECTS, *goe.SELECTS),
     "number": (*NUMBERS, goe.ENERGY_LIMIT),
