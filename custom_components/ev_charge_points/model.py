@@ -61,6 +61,13 @@ class ChargerActivity(StrEnum):
     DELAYED = "delayed"
 
 
+class AccessMode(StrEnum):
+    """Who may charge at the charge point."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
 class VehicleState(StrEnum):
     """IEC 61851 control-pilot state (A-F) in words."""
 
@@ -113,8 +120,12 @@ class _DerivedValues:
 
     __slots__ = ("_average_current", "_average_voltage", "_power")
 
-    def _derive(self, voltage: PhaseValues, current: PhaseValues) -> None:
-        self._power = _phase_power(voltage, current)
+    def _derive(
+        self, voltage: PhaseValues, current: PhaseValues, measured_power: float | None = None
+    ) -> None:
+        self._power = (
+            measured_power if measured_power is not None else _phase_power(voltage, current)
+        )
         self._average_current = _phase_mean(current)
         self._average_voltage = _phase_mean(voltage)
 
@@ -153,14 +164,22 @@ class ChargePointData(_DerivedValues):
     tariff_price: float | None = None
     # Charging allowed (brands with a charging on/off switch); Blue Current has none.
     charging_enabled: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Active power in W as the charge point measures it (power factor included); brands that
+    # report it set it, and `power` shows it instead of the V x I estimate.
+    measured_power: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    # The charge point's Wi-Fi link to the cloud (brands that report it).
+    wifi_connected: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # When the charge point (or its current user) last connected to the backend.
+    last_connected: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
+    access_mode: AccessMode | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def __post_init__(self) -> None:
         """Compute the derived values."""
-        self._derive(self.voltage, self.current)
+        self._derive(self.voltage, self.current, self.measured_power)
 
     @property
     def power(self) -> float | None:
-        """Active power in W: the sum of V x I over the phases where both are known.
+        """Active power in W: the measured power, else the sum of V x I over the phases.
 
         Per-phase voltages are phase-to-neutral, so this is the real three-phase power
         (the vendor library's avg V x avg I x 1.732 is off by up to a factor of sqrt 3).

@@ -25,6 +25,7 @@ from custom_components.ev_charge_points.entity import (
     EVGridEntity,
 )
 from custom_components.ev_charge_points.model import (
+    AccessMode,
     ChargePointData,
     ChargerActivity,
     GridData,
@@ -225,6 +226,10 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "price_based_charging": (True, False, None),
     "tariff_price": (0.3, None),
     "charging_enabled": (True, False, None),
+    "measured_power": (1577.8, 0.0, None),
+    "wifi_connected": (True, False, None),
+    "last_connected": (START, None),
+    "access_mode": (*AccessMode, None),
 }
 _GRID_ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "id": ("OTHER",),

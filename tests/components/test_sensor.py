@@ -23,6 +23,12 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
 from custom_components.ev_charge_points.brands.bluecurrent.select import SELECTS
 from custom_components.ev_charge_points.brands.bluecurrent.sensor import ACCOUNT_SENSORS
+from custom_components.ev_charge_points.brands.vecharge.entities import (
+    BINARY_SENSORS as VECHARGE_BINARY_SENSORS,
+)
+from custom_components.ev_charge_points.brands.vecharge.entities import (
+    SENSORS as VECHARGE_SENSORS,
+)
 from custom_components.ev_charge_points.button import BUTTONS
 from custom_components.ev_charge_points.calendar import SESSIONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
@@ -230,8 +236,8 @@ async def test_cost_in_the_tariff_currency(hass: HomeAssistant, entry: MockConfi
 
 
 ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
-    "sensor": (*CHARGE_POINT_SENSORS, *GRID_SENSORS, *ACCOUNT_SENSORS),
-    "binary_sensor": BINARY_SENSORS,
+    "sensor": (*CHARGE_POINT_SENSORS, *GRID_SENSORS, *ACCOUNT_SENSORS, *VECHARGE_SENSORS),
+    "binary_sensor": (*BINARY_SENSORS, *VECHARGE_BINARY_SENSORS),
     "switch": SWITCHES,
     "button": BUTTONS,
     "select": SELECTS,
