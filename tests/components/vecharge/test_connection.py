@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
+from simulators.vecharge import SimulatorOptions
 from tests.components.helpers import fire, settle, setup_entry, wait_for
 
 from .helpers import CHARGER_ID, POWER_ON, TOKEN, coordinator_of, entity_id, make_entry, state
@@ -181,4 +182,53 @@ async def test_diagnostics_show_the_link_and_no_token(
     text = repr(diagnostics)
     assert TOKEN not in text
     assert "events_received" in text
+    assert state(hass, "binary_sensor", "online") == STATE_ON
+
+
+async def test_the_disconnect_api_shows_off_after_the_reconnect(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    vecharge_sim: VeChargeSimulator,
+    delays: list[float],
+) -> None:
+    await _switch_on(hass)
+    # The disconnect API closes the socket without announcing OFF: a drop, then the fresh
+    # document says off. Nothing turns unavailable on the way.
+    await vecharge_sim.remove_charger_from_user(CHARGER_ID)
+    await wait_for(hass, lambda: not coordinator_of(entry).link_up)
+    assert state(hass, "switch", "charging") == STATE_ON
+    fire(hass, 2)
+    await wait_for(hass, lambda: coordinator_of(entry).link_up)
+    await wait_for(hass, lambda: state(hass, "switch", "charging") == STATE_OFF)
+    assert float(state(hass, "sensor", "power")) == 0
+    assert delays == [1.0]
+
+
+@pytest.mark.parametrize(
+    "vecharge_options",
+    [
+        SimulatorOptions(payload_encoding="object", document_form="flat"),
+        SimulatorOptions(close_transport_after_disconnect=True),
+        SimulatorOptions(close_on_off=False),
+    ],
+    ids=["objects-flat-document", "server-closes-transport", "socket-kept-on-off"],
+)
+async def test_each_plausible_server_reading_gives_the_same_charger(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    vecharge_sim: VeChargeSimulator,
+    delays: list[float],
+) -> None:
+    await _switch_on(hass)
+    energy = await _charge(hass, entry, vecharge_sim, 300)
+    assert float(state(hass, "sensor", "power")) == POWER_ON
+    await hass.services.async_call(
+        "switch", "turn_off", {ATTR_ENTITY_ID: entity_id(hass, "switch", "charging")}, blocking=True
+    )
+    assert state(hass, "switch", "charging") == STATE_OFF
+    fire(hass, 2)
+    await wait_for(hass, lambda: coordinator_of(entry).link_up)
+    await _switch_on(hass)
+    second = await _charge(hass, entry, vecharge_sim, 300)
+    assert float(state(hass, "sensor", "lifetime_energy")) == pytest.approx(energy + second)
     assert state(hass, "binary_sensor", "online") == STATE_ON

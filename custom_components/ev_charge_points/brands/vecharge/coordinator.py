@@ -14,6 +14,7 @@ Each session connects, publishes the charger document the server sends first, th
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from homeassistant.core import callback
@@ -26,6 +27,7 @@ from custom_components.ev_charge_points.api.vecharge import (
     VeChargeConnectionError,
     VeChargeError,
     VeChargeRefusedError,
+    VeChargeTimeoutError,
 )
 from custom_components.ev_charge_points.const import DOMAIN, LOGGER
 from custom_components.ev_charge_points.errors import translated_error
@@ -61,6 +63,8 @@ class VeChargeCoordinator(PushCoordinator[VeChargeClient]):
         super().__init__(hass, entry, client)
         self.charger_id: str = entry.data[CONF_CHARGER_ID]
         self._state = ChargerState()
+        # Commands waiting for the server to report the status they asked for.
+        self._confirmations: list[tuple[ChargerStatus, asyncio.Future[None]]] = []
 
     def capabilities(self, evse_id: str) -> frozenset[Capability]:  # noqa: ARG002
         """Every veCharge charger offers the same (the protocol has no model flags)."""
@@ -134,6 +138,9 @@ class VeChargeCoordinator(PushCoordinator[VeChargeClient]):
             return
         self._state = state
         self._async_publish()
+        for wanted, confirmed in self._confirmations:
+            if state.status is wanted and not confirmed.done():
+                confirmed.set_result(None)
 
     @callback
     def _async_publish(self) -> None:
@@ -168,12 +175,28 @@ class VeChargeCoordinator(PushCoordinator[VeChargeClient]):
         )
 
     async def async_set_charging(self, evse_id: str, on: bool) -> None:  # noqa: FBT001
-        """Switch the charger on or off; the switch follows the server's `statusChanged`.
+        """Switch the charger on or off; return once the server reports the new state.
 
-        While the socket is closed (the moment after a switch-off) only the request goes out;
-        the document of the next connection confirms it.
+        The request goes out by REST; the confirmation comes through the data path: the
+        `statusChanged` on the open socket or, when the socket closes meanwhile (the server
+        closes it at every switch-off), the document of the next connection.
         """
         status = ChargerStatus.ON if on else ChargerStatus.OFF
-        await self.async_execute(
-            evse_id, lambda client: client.set_status(status, confirm_timeout=COMMAND_TIMEOUT)
-        )
+
+        async def _set(client: VeChargeClient) -> None:
+            confirmed: asyncio.Future[None] = self.hass.loop.create_future()
+            waiter = (status, confirmed)
+            self._confirmations.append(waiter)
+            try:
+                await client.set_status(status)
+                try:
+                    async with asyncio.timeout(COMMAND_TIMEOUT):
+                        await confirmed
+                except TimeoutError as err:
+                    raise VeChargeTimeoutError(
+                        f"the server did not confirm {status} in {COMMAND_TIMEOUT} s"
+                    ) from err
+            finally:
+                self._confirmations.remove(waiter)
+
+        await self.async_execute(evse_id, _set)
