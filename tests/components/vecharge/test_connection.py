@@ -3,11 +3,12 @@ lifetime meter stays exact across reconnects and restarts, secrets stay out of d
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON
+from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -232,3 +233,36 @@ async def test_each_plausible_server_reading_gives_the_same_charger(
     second = await _charge(hass, entry, vecharge_sim, 300)
     assert float(state(hass, "sensor", "lifetime_energy")) == pytest.approx(energy + second)
     assert state(hass, "binary_sensor", "online") == STATE_ON
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"wifiConnectivity": False},
+            {"online": STATE_OFF, "wifi_connected": STATE_OFF, "activity": "offline"},
+        ),
+        ({"isActive": False}, {"online": STATE_ON, "activity": "unavailable"}),
+        ({"chargerMode": "PRIVATE"}, {"access_mode": "private"}),
+        ({"chargerMode": "COMMUNITY"}, {"access_mode": "unknown"}),
+    ],
+)
+async def test_the_charger_document_is_shown_as_it_is(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    vecharge_sim: VeChargeSimulator,
+    changes: dict[str, object],
+    expected: dict[str, str],
+) -> None:
+    document = {**vecharge_sim.chargers[CHARGER_ID].document(), **changes}
+    await vecharge_sim.emit_raw(CHARGER_ID, "chargerConnected", json.dumps({"_doc": document}))
+    domains = {"online": "binary_sensor", "wifi_connected": "binary_sensor"}
+    await wait_for(
+        hass,
+        lambda: all(
+            state(hass, domains.get(key, "sensor"), key) == value for key, value in expected.items()
+        ),
+    )
+    # A charger that cannot be reached cannot be switched.
+    switch = state(hass, "switch", "charging")
+    assert (switch == STATE_UNAVAILABLE) is (changes.get("wifiConnectivity") is False)
