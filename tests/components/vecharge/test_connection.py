@@ -266,3 +266,22 @@ async def test_the_charger_document_is_shown_as_it_is(
     # A charger that cannot be reached cannot be switched.
     switch = state(hass, "switch", "charging")
     assert (switch == STATE_UNAVAILABLE) is (changes.get("wifiConnectivity") is False)
+
+
+async def test_a_server_that_keeps_closing_at_once_gets_growing_delays(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    vecharge_sim: VeChargeSimulator,
+    delays: list[float],
+) -> None:
+    for attempt in range(3):
+        attempts = vecharge_sim.stats.connection_attempts
+        await vecharge_sim.remove_charger_from_user(CHARGER_ID)
+        await wait_for(hass, lambda wanted=attempt + 1: len(delays) == wanted)
+        fire(hass, delays[-1] + 0.5)
+        await wait_for(
+            hass, lambda before=attempts: vecharge_sim.stats.connection_attempts > before
+        )
+        await wait_for(hass, lambda: coordinator_of(entry).client.connected)
+    assert delays == [1.0, 2.0, 4.0]
+    assert state(hass, "switch", "charging") == STATE_OFF  # never unavailable meanwhile

@@ -15,6 +15,10 @@ CONF_CHARGER_ID: Final = "charger_id"
 # How long an on/off command waits for the server's `statusChanged` that confirms it.
 COMMAND_TIMEOUT: Final = 15.0
 
+# A connection that ends (other than by a switch-off) before it lasted this long does not
+# start the reconnect backoff over (seconds).
+STABLE_CONNECTION: Final = 60.0
+
 # What every veCharge charger offers (the protocol has no model flags). SESSIONS: the session
 # energy and the shared lifetime energy meter (veCharge's energy is a per-session counter).
 VECHARGE_CAPABILITIES: Final = frozenset(

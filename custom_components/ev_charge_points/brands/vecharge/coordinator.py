@@ -33,7 +33,13 @@ from custom_components.ev_charge_points.const import DOMAIN, LOGGER
 from custom_components.ev_charge_points.errors import translated_error
 from custom_components.ev_charge_points.push import AfterError, PushCoordinator
 
-from .const import COMMAND_TIMEOUT, CONF_CHARGER_ID, MANUFACTURER, VECHARGE_CAPABILITIES
+from .const import (
+    COMMAND_TIMEOUT,
+    CONF_CHARGER_ID,
+    MANUFACTURER,
+    STABLE_CONNECTION,
+    VECHARGE_CAPABILITIES,
+)
 from .errors import explain
 from .mapping import ChargerState, apply, charge_point
 
@@ -115,6 +121,7 @@ class VeChargeCoordinator(PushCoordinator[VeChargeClient]):
         self._async_publish()
         self._delivered_in_session = True
         self._async_set_link_up()
+        opened = self.hass.loop.time()
         try:
             closed = await self.client.wait_disconnected()
         finally:
@@ -124,6 +131,10 @@ class VeChargeCoordinator(PushCoordinator[VeChargeClient]):
             return
         if closed.reason is DisconnectReason.CHARGER_OFF:
             raise ChargerSwitchedOffError
+        if self.hass.loop.time() - opened < STABLE_CONNECTION:
+            # A server that closes every connection at once must not be hammered every
+            # second: only a connection that lasted starts the backoff over.
+            self._delivered_in_session = False
         self._async_set_link_down()
         if closed.error is not None:
             raise closed.error
