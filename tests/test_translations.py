@@ -29,7 +29,7 @@ OTHER_LANGUAGES = sorted(path for path in TRANSLATIONS.glob("*.json") if path !=
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Words a translation may share with English: brand names and words the language uses as they are.
 SAME_AS_ENGLISH = {
-    "de": {"Blue Current", "Boost", "go-e", "Offline", "Online"},
+    "de": {"Blue Current", "Boost", "go-e", "Offline", "Online", "veCharge"},
     "nl": {
         "Account",
         "Blue Current",
@@ -39,6 +39,8 @@ SAME_AS_ENGLISH = {
         "Is online",
         "Offline",
         "Online",
+        "Token",
+        "veCharge",
     },
 }
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from playwright.sync_api import Page, sync_playwright
 from websockets.sync.client import connect as ws_connect
 
-from tests_e2e import goe_steps
+from tests_e2e import goe_steps, vecharge_steps
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -108,6 +108,7 @@ class Develop:
     ha_port: int = field(default_factory=free_port)
     sim_port: int = field(default_factory=free_port)
     goe_sim_port: int = field(default_factory=free_port)
+    vecharge_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -142,6 +143,7 @@ class Develop:
             "EVCP_HA_PORT": str(self.ha_port),
             "EVCP_SIM_PORT": str(self.sim_port),
             "EVCP_GOE_SIM_PORT": str(self.goe_sim_port),
+            "EVCP_VECHARGE_PORT": str(self.vecharge_port),
             "EVCP_CONFIG_DIR": str(self.config_dir),
         }
         with self.output.open("wb") as out:
@@ -397,6 +399,15 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
                 develop.goe_sim_port,
                 lambda title: step(page, title, failures),
                 SCREENSHOTS,
+            )
+            vecharge_url = f"http://{HOST}:{develop.vecharge_port}"
+            vecharge_steps.run(
+                page,
+                ha_url=develop.ha_url,
+                sim_url=vecharge_url,
+                step=step,
+                failures=failures,
+                screenshots=SCREENSHOTS,
             )
         finally:
             with contextlib.suppress(Exception):  # a failure report matters more than this

@@ -61,6 +61,13 @@ class ChargerActivity(StrEnum):
     DELAYED = "delayed"
 
 
+class AccessMode(StrEnum):
+    """Who may charge at the charge point."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
 class VehicleState(StrEnum):
     """IEC 61851 control-pilot state (A-F) in words."""
 
@@ -167,9 +174,10 @@ class ChargePointData(_DerivedValues):
     tariff_price: float | None = None
     # Charging allowed (brands with a charging on/off switch); Blue Current has none.
     charging_enabled: bool | None = field(default=None, metadata=OMIT_IF_NONE)
-    # Fields of brands with a local meter (go-e); Blue Current leaves them None.
-    # Total active power in W as the device measures it (wins over V x I).
+    # Active power in W as the charge point measures it (power factor included); brands that
+    # report it set it, and `power` shows it instead of the V x I estimate.
     measured_power: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Fields of brands with a local meter (go-e); Blue Current leaves them None.
     phase_power: PhaseValues | None = field(default=None, metadata=OMIT_IF_NONE)
     # Power factor per phase in %.
     power_factor: PhaseValues | None = field(default=None, metadata=OMIT_IF_NONE)
@@ -190,6 +198,11 @@ class ChargePointData(_DerivedValues):
     energy_limit: float | None = field(default=None, metadata=OMIT_IF_NONE)
     # A metering device's circuits (no charging of its own).
     meters: tuple[MeterData, ...] | None = field(default=None, metadata=OMIT_IF_NONE)
+    # The charge point's Wi-Fi link to the cloud (brands that report it).
+    wifi_connected: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # When the charge point (or its current user) last connected to the backend.
+    last_connected: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
+    access_mode: AccessMode | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def __post_init__(self) -> None:
         """Compute the derived values."""

@@ -158,7 +158,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         value_fn=lambda cp: cp.average_voltage,
     ),
     EVChargePointSensorEntityDescription(
-        # Sum of voltage x current per phase, not the vendor library's sqrt(3) estimate.
+        # Measured where the brand reports it; else the sum of voltage x current per phase,
+        # not the vendor library's sqrt(3) estimate.
         key="power",
         capability=Capability.METERING,
         translation_key="power",

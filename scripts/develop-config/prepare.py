@@ -44,6 +44,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.storage import Store
+from vecharge_entry import add_vecharge_entry, add_vecharge_parser, simulator_url
 
 DOMAIN = "ev_charge_points"
 REPO = Path(__file__).resolve().parents[2]
@@ -96,7 +97,9 @@ async def _write_store(hass: HomeAssistant, key: str, version: int, data: dict[s
     await Store[dict[str, Any]](hass, version, key, private=True).async_save(data)
 
 
-async def _point_entries_at_simulator(hass: HomeAssistant, sim_url: str, *, remove: bool) -> None:
+async def _point_entries_at_simulator(
+    hass: HomeAssistant, sim_url: str, *, remove: bool, vecharge_url: str | None = None
+) -> None:
     """Update (or remove) this integration's stored entries; Home Assistant is not running."""
     store = Store[dict[str, Any]](
         hass, ENTRIES_VERSION, ENTRIES_KEY, minor_version=ENTRIES_VERSION_MINOR, private=True
@@ -112,10 +115,11 @@ async def _point_entries_at_simulator(hass: HomeAssistant, sim_url: str, *, remo
         stored["entries"] = [entry for entry in entries if entry.get("domain") != DOMAIN]
         _say(f"--manual: removed {len(ours)} EV Charge Points entry from the config dir")
     else:
-        # go-e entries keep their host: the go-e simulator listens on the same port every run.
+        # go-e entries keep their host: the go-e simulator listens on the same port every run;
+        # veCharge entries point at the veCharge simulator.
         for entry in ours:
             if entry.get("data", {}).get("brand") != "goe":
-                entry["data"][CONF_URL] = sim_url
+                entry["data"][CONF_URL] = simulator_url(entry["data"], sim_url, vecharge_url)
     await store.async_save(stored)
 
 
@@ -136,7 +140,9 @@ async def _prepare(args: argparse.Namespace) -> None:
     user_data = await user_store.async_load() or {}
     user_data.setdefault("core", {})["showAdvanced"] = True
     await user_store.async_save(user_data)
-    await _point_entries_at_simulator(hass, args.sim_url, remove=args.manual)
+    await _point_entries_at_simulator(
+        hass, args.sim_url, remove=args.manual, vecharge_url=args.vecharge_url
+    )
     # The auth store saves with a delay, flushed on the final-write event; this hass never
     # started (async_stop would return at once), so fire that event ourselves.
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
@@ -267,6 +273,7 @@ def main() -> None:
     parser.add_argument("--username", default="demo")
     parser.add_argument("--password", default="demo1234")
     parser.add_argument("--sim-url", required=True)
+    parser.add_argument("--vecharge-url", default=None, help="the veCharge simulator's URL")
     commands = parser.add_subparsers(dest="command", required=True)
     config = commands.add_parser("config", help="prepare the config dir (Home Assistant stopped)")
     config.add_argument("--config-dir", type=Path, required=True)
@@ -277,11 +284,14 @@ def main() -> None:
     add_goe = commands.add_parser("add-goe-entry", help="add the go-e simulator's charger")
     add_goe.add_argument("--ha-url", required=True)
     add_goe.add_argument("--host", required=True)
+    add_vecharge_parser(commands)
     args = parser.parse_args()
     if args.command == "config":
         asyncio.run(_prepare(args))
     elif args.command == "add-goe-entry":
         _add_goe_entry(args)
+    elif args.command == "add-vecharge-entry":
+        add_vecharge_entry(args, login=login, request=_request, say=_say)
     else:
         _add_entry(args)
 

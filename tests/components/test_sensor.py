@@ -27,6 +27,12 @@ from custom_components.ev_charge_points.brands.bluecurrent.capacity_tariff impor
 from custom_components.ev_charge_points.brands.bluecurrent.select import SELECTS
 from custom_components.ev_charge_points.brands.bluecurrent.sensor import ACCOUNT_SENSORS
 from custom_components.ev_charge_points.brands.goe import entities as goe
+from custom_components.ev_charge_points.brands.vecharge.entities import (
+    BINARY_SENSORS as VECHARGE_BINARY_SENSORS,
+)
+from custom_components.ev_charge_points.brands.vecharge.entities import (
+    SENSORS as VECHARGE_SENSORS,
+)
 from custom_components.ev_charge_points.button import BUTTONS
 from custom_components.ev_charge_points.calendar import SESSIONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
@@ -241,8 +247,9 @@ ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
         *ACCOUNT_SENSORS,
         *goe.SENSORS,
         *goe.meter_descriptions(MeterData(index=0, name="Grid")),
+        *VECHARGE_SENSORS,
     ),
-    "binary_sensor": (*BINARY_SENSORS, goe.CHARGING_ALLOWED),
+    "binary_sensor": (*BINARY_SENSORS, goe.CHARGING_ALLOWED, *VECHARGE_BINARY_SENSORS),
     "switch": (*SWITCHES, *goe.SWITCHES, CAPACITY_TARIFF),
     "button": BUTTONS,
     "select": (*SELECTS, *goe.SELECTS),

@@ -10,9 +10,10 @@ from custom_components.ev_charge_points.registry import register_brand
 
 from .bluecurrent.brand import BLUE_CURRENT
 from .goe.brand import GOE
+from .vecharge.brand import VECHARGE
 
-BUILT_IN_BRANDS = (BLUE_CURRENT, GOE)
-__all__ = ["BLUE_CURRENT", "BUILT_IN_BRANDS", "GOE"]
+BUILT_IN_BRANDS = (BLUE_CURRENT, GOE, VECHARGE)
+__all__ = ["BLUE_CURRENT", "BUILT_IN_BRANDS", "GOE", "VECHARGE"]
 
 for _brand in BUILT_IN_BRANDS:
     register_brand(_brand)
