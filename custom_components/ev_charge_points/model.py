@@ -55,7 +55,7 @@ class ChargerActivity(StrEnum):
 
     AVAILABLE = "available"
     CHARGING = "charging"
-    UNAVAILABLE = "unavailable"
+    BLOCKED = "blocked"  # Blue Current sends "unavailable", a state HA reserves
     OFFLINE = "offline"
     ERROR = "error"
     DELAYED = "delayed"

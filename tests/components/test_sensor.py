@@ -177,17 +177,22 @@ async def test_state_written_only_when_it_changed(
 async def test_activity_covers_every_server_value(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
-    """`delayed`, `unavailable` and `offline` are declared enum options with translations."""
+    """`delayed`, `blocked` and `offline` are declared enum options with translations."""
     state = hass.states.get("sensor.driveway_activity")
     assert state.state == "charging"
     assert state.attributes["options"] == [
         "available",
         "charging",
-        "unavailable",
+        "blocked",
         "offline",
         "error",
         "delayed",
     ]
+
+    # Blocked (the wire's "unavailable") is a state of its own, not HA's "unavailable".
+    simulator.charge_point("BCU102").operative = False
+    await simulator.push_status("BCU102")
+    await wait_for(hass, lambda: hass.states.get("sensor.garage_activity").state == "blocked")
 
     await simulator.set_offline("BCU102")
     await wait_for(hass, lambda: hass.states.get("sensor.garage_activity").state == "offline")

@@ -115,7 +115,11 @@ async def test_setting_switches_follow_the_confirmation(
 async def test_block_follows_the_activity(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
-    """Block sends SET_INOPERATIVE and is on once the point reports itself unavailable."""
+    """Block sends SET_INOPERATIVE and is on once the point reports itself blocked.
+
+    The wire's activity "unavailable" shows as "blocked": Home Assistant reserves "unavailable"
+    for a lost connection, so an automation can tell the two apart.
+    """
     assert _state(hass, BLOCK) == STATE_OFF
 
     await _switch(hass, SERVICE_TURN_ON, BLOCK)
