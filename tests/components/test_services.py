@@ -175,7 +175,7 @@ async def test_start_with_an_unknown_card(
 
 @pytest.mark.parametrize(
     ("error", "translation_key"),
-    [("REJECTED", "command_rejected"), ("TIMEOUT", "command_timeout")],
+    [("REJECTED", "start_session_rejected"), ("TIMEOUT", "command_timeout")],
 )
 async def test_start_refused(
     hass: HomeAssistant,
@@ -392,7 +392,7 @@ async def test_smart_charging_refused(
             },
         )
     assert err.value.translation_key == "command_rejected"
-    assert err.value.translation_placeholders == {"reason": "REJECTED"}
+    assert err.value.translation_placeholders is None
 
 
 async def test_boost_delayed_session(
@@ -742,8 +742,8 @@ async def test_server_error_is_translated(
                 "current": 10,
             },
         )
-    assert err.value.translation_key == "communication_error"
-    assert err.value.translation_placeholders == {"error": "Server error 9: Unknown error"}
+    assert err.value.translation_key == "server_unknown_error"
+    assert err.value.translation_placeholders is None  # the code is only in the log
     assert simulator.schedules(TOKEN) == []
 
 

@@ -147,7 +147,7 @@ async def test_rejected_setting_keeps_the_state(
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, SERVICE_TURN_OFF, PLUG_AND_CHARGE)
     assert err.value.translation_key == translation_key
-    assert err.value.translation_placeholders == {"reason": "REJECTED"}
+    assert err.value.translation_placeholders is None
     assert simulator.commands("SET_PLUG_AND_CHARGE", evse_id="BCU101")
     assert _state(hass, PLUG_AND_CHARGE) == STATE_ON
 
