@@ -153,6 +153,9 @@ class ChargePointData(_DerivedValues):
     tariff_price: float | None = None
     # Charging allowed (brands with a charging on/off switch); Blue Current has none.
     charging_enabled: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Shown on the device page where a brand's data has them (Blue Current's has neither).
+    firmware_version: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    configuration_url: str | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def __post_init__(self) -> None:
         """Compute the derived values."""

@@ -45,7 +45,9 @@ def device() -> InMemoryClient:
     """Two charge points: one charging, one idle with charging stopped."""
     return InMemoryClient(
         [
-            InMemoryPoint("TB-1", "Shed", car_charging=True),
+            InMemoryPoint(
+                "TB-1", "Shed", car_charging=True, firmware="59.4", address="192.168.1.20"
+            ),
             InMemoryPoint("TB-2", "Barn", charging_allowed=False),
         ]
     )
@@ -104,9 +106,12 @@ async def test_only_the_entities_its_capabilities_allow(hass: HomeAssistant) -> 
     assert per_point == {"TB-1": expected, "TB-2": expected}
     assert len(entries) == 2 * len(expected)  # no account, grid or calendar entities
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    assert sorted((device.name, device.manufacturer) for device in devices) == [
-        ("Barn", "Test brand"),
-        ("Shed", "Test brand"),
+    assert sorted(
+        (device.name, device.manufacturer, device.sw_version, device.configuration_url)
+        for device in devices
+    ) == [
+        ("Barn", "Test brand", None, None),  # the data has neither: none shown
+        ("Shed", "Test brand", "59.4", "http://192.168.1.20"),
     ]
 
 

@@ -225,6 +225,8 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "price_based_charging": (True, False, None),
     "tariff_price": (0.3, None),
     "charging_enabled": (True, False, None),
+    "firmware_version": ("59.4", None),
+    "configuration_url": ("http://192.168.1.20", None),
 }
 _GRID_ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "id": ("OTHER",),

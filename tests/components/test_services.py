@@ -868,12 +868,25 @@ async def test_not_connected(
 async def test_boost_and_unlock_buttons(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
-    """Boost is there only while a delay holds the session; unlock sends UNLOCK_CONNECTOR."""
+    """Boost works only while a delay holds the session, and says so; unlock sends UNLOCK_CONNECTOR.
+
+    The boost button does not grey out without a word: pressed when nothing holds the
+    session back, it explains that there is nothing to boost.
+    """
     entry = make_entry(simulator)
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON]):
         await setup_entry(hass, entry)
     boost = "button.driveway_boost"
-    assert _state(hass, boost) == "unavailable"
+    coordinator = coordinator_of(entry)
+
+    def boost_possible() -> bool:
+        return coordinator.boost_possible(coordinator.data.charge_points["BCU101"])
+
+    assert _state(hass, boost) != "unavailable"
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call("button", "press", {"entity_id": boost}, blocking=True)
+    assert err.value.translation_key == "boost_not_possible"
+    assert not simulator.commands("OVERRIDE_DELAYED_CHARGING_TIMEOUT")
 
     await _call(
         hass,
@@ -885,12 +898,13 @@ async def test_boost_and_unlock_buttons(
             "end_time": "14:00",
         },
     )
-    await wait_for(hass, lambda: _state(hass, boost) != "unavailable")
+    await wait_for(hass, boost_possible)
     await hass.services.async_call("button", "press", {"entity_id": boost}, blocking=True)
     assert _wire(simulator, "OVERRIDE_DELAYED_CHARGING_TIMEOUT") == [
         {"evse_id": "BCU101", "value": True}
     ]
-    await wait_for(hass, lambda: _state(hass, boost) == "unavailable")  # charging again
+    await wait_for(hass, lambda: not boost_possible())  # charging again
+    assert _state(hass, boost) != "unavailable"
 
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.garage_unlock_connector"}, blocking=True
