@@ -14,11 +14,17 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ev_charge_points.api.bluecurrent import Weekday
-from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from custom_components.ev_charge_points.const import (
+    CONF_API_TOKEN,
+    CONF_URL,
+    DOMAIN,
+    NO_CARD_OPTION,
+)
 from custom_components.ev_charge_points.device_condition import CONDITIONS
 from custom_components.ev_charge_points.device_trigger import TRIGGER_TYPES
 
@@ -267,8 +273,8 @@ async def test_delayed_charging_replaces_price_based(
 @pytest.mark.parametrize(
     ("data", "translation_key", "placeholders"),
     [
-        ({"days": ["mon", "funday"]}, "invalid_days", {"days": "mon, funday"}),
-        ({"days": []}, "invalid_days", {"days": ""}),
+        ({"days": ["mon", "funday"]}, "invalid_days", {"days": '"funday"'}),
+        ({"days": []}, "no_days", None),
         ({"start_time": "25:00"}, "invalid_time", {"time": "25:00"}),
         ({"end_time": "soon"}, "invalid_time", {"time": "soon"}),
     ],
@@ -923,6 +929,7 @@ VALIDATION_KEYS = [
     "current_out_of_range",
     "value_out_of_range",
     "invalid_days",
+    "no_days",
     "invalid_time",
     "unknown_card",
     "unknown_schedule",
@@ -1013,3 +1020,50 @@ async def test_set_price_based_charging_in_kwh_rejects_bad_input(
     assert err.translation_key == key
     assert not simulator.commands("SET_PRICE_BASED_SETTINGS")
     assert not simulator.commands("SET_PRICE_BASED_CHARGING")
+
+
+def test_action_forms_offer_what_users_can_pick() -> None:
+    """Charge-point pickers list charge points only, times ask HH:MM, cards offer "No card"."""
+    services = load_yaml(str(INTEGRATION / "services.yaml"))
+    device_pickers = [
+        field["selector"]["device"]
+        for service in services.values()
+        for name, field in (service.get("fields") or {}).items()
+        if name == "device_id"
+    ]
+    assert device_pickers
+    for picker in device_pickers:
+        # Grid and account devices have no connectivity sensor: they are not offered.
+        assert picker["entity"] == [{"domain": "binary_sensor", "device_class": "connectivity"}]
+    times = [
+        field["selector"]["time"]
+        for service in services.values()
+        for field in (service.get("fields") or {}).values()
+        if "time" in field["selector"]
+    ]
+    assert times
+    assert all(time_selector == {"no_second": True} for time_selector in times)
+    for service, name in (
+        ("start_charge_session", "charge_card"),
+        ("get_charging_sessions", "card"),
+    ):
+        card = services[service]["fields"][name]["selector"]["select"]
+        assert card["options"] == [NO_CARD_OPTION]
+        assert card["custom_value"] is True
+
+
+async def test_the_picker_filter_keeps_charge_points_only(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """What the device pickers filter on: every charge point, and nothing else, has it."""
+    entities = er.async_get(hass)
+    with_online = {
+        item.device_id
+        for item in er.async_entries_for_config_entry(entities, entry.entry_id)
+        if item.domain == "binary_sensor"
+        and (item.device_class or item.original_device_class) == "connectivity"
+    }
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    charge_points = {device.id for device in devices if device.serial_number}
+    assert charge_points == {_device(hass, "BCU101"), _device(hass, "BCU102")}
+    assert with_online == charge_points  # grid and account devices are not offered
