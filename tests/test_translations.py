@@ -28,9 +28,20 @@ ENGLISH = TRANSLATIONS / "en.json"
 OTHER_LANGUAGES = sorted(path for path in TRANSLATIONS.glob("*.json") if path != ENGLISH)
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Words a translation may share with English: brand names and words the language uses as they are.
+# The calendar's event titles are a name and a figure in every language.
+_EVENT_TITLES = {"{charge_point}: {energy} kWh", "{charge_point}: {energy} kWh, {cost}"}
 SAME_AS_ENGLISH = {
-    "de": {"Blue Current", "Boost", "Offline", "Online"},
-    "nl": {"Account", "Blue Current", "Boost", "Is offline", "Is online", "Offline", "Online"},
+    "de": {"Blue Current", "Boost", "Offline", "Online", *_EVENT_TITLES},
+    "nl": {
+        "Account",
+        "Blue Current",
+        "Boost",
+        "Is offline",
+        "Is online",
+        "Offline",
+        "Online",
+        *_EVENT_TITLES,
+    },
 }
 
 
