@@ -15,6 +15,7 @@ from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import selector
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -1023,30 +1024,26 @@ async def test_set_price_based_charging_in_kwh_rejects_bad_input(
 
 
 def test_action_forms_offer_what_users_can_pick() -> None:
-    """Charge-point pickers list charge points only, times ask HH:MM, cards offer "No card"."""
+    """Charge-point pickers list charge points only; cards offer "No card"; every selector valid.
+
+    Home Assistant parses services.yaml with its own selector schemas and drops every form
+    description when one selector is invalid (its time selector has no `no_second`).
+    """
     services = load_yaml(str(INTEGRATION / "services.yaml"))
-    device_pickers = [
-        field["selector"]["device"]
+    fields = [
+        (name, field)
         for service in services.values()
         for name, field in (service.get("fields") or {}).items()
-        if name == "device_id"
     ]
+    for _name, field in fields:
+        selector.validate_selector(field["selector"])
+    device_pickers = [field["selector"]["device"] for name, field in fields if name == "device_id"]
     assert device_pickers
     for picker in device_pickers:
         # Grid and account devices have no connectivity sensor: they are not offered.
         assert picker["entity"] == [{"domain": "binary_sensor", "device_class": "connectivity"}]
-    times = [
-        field["selector"]["time"]
-        for service in services.values()
-        for field in (service.get("fields") or {}).values()
-        if "time" in field["selector"]
-    ]
-    assert times
-    assert all(time_selector == {"no_second": True} for time_selector in times)
-    for service, name in (
-        ("start_charge_session", "charge_card"),
-        ("get_charging_sessions", "card"),
-    ):
+    card_fields = (("start_charge_session", "charge_card"), ("get_charging_sessions", "card"))
+    for service, name in card_fields:
         card = services[service]["fields"][name]["selector"]["select"]
         assert card["options"] == [NO_CARD_OPTION]
         assert card["custom_value"] is True
