@@ -57,6 +57,17 @@ CHARGING_POINT = "BCU200001"  # "Driveway" in scenarios/demo.json: charging
 SWITCH_NAME = "Plug and charge"  # on in the demo scenario
 SWITCH_KEY = "plug_and_charge"  # its CH_SETTINGS key
 LIVE_SENSOR = "Session energy"
+# Every scrolled element (the page scrolls inside the frontend's shadow roots) back to the top.
+SCROLL_TO_TOP = """() => {
+    const walk = root => {
+        for (const element of root.querySelectorAll("*")) {
+            if (element.scrollTop) element.scrollTop = 0;
+            if (element.shadowRoot) walk(element.shadowRoot);
+        }
+    };
+    walk(document);
+    window.scrollTo(0, 0);
+}"""
 LIMIT_NAME = "Charge current limit"
 BLOCK_NAME = "Block"
 BLOCKED_TEXT = "Blocked"  # the Activity of a blocked charge point, never "Unavailable"
@@ -322,6 +333,7 @@ def check_blocked(page: Page) -> None:
     toggle.click()
     shown = wait_for_sensor(page, "Activity", wanted=True, text=BLOCKED_TEXT)
     log(f"  Activity: {shown}")
+    page.evaluate(SCROLL_TO_TOP)
     page.screenshot(path=SCREENSHOTS / "device-blocked.png")
     toggle.click()  # unblock again
     log(f"  Activity: {wait_for_sensor(page, 'Activity', wanted=False, text=BLOCKED_TEXT)}")
@@ -457,6 +469,7 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
                 page.get_by_text(f"Serial number: {CHARGING_POINT}").wait_for()
                 page.locator("hui-sensor-entity-row", has_text=LIVE_SENSOR).wait_for()
                 page.wait_for_timeout(1000)  # let the cards finish rendering
+                page.evaluate(SCROLL_TO_TOP)  # the frontend keeps the scroll across a load
                 page.screenshot(path=SCREENSHOTS / "device.png")
 
             with step(page, "block Driveway: Activity says 'Blocked', not 'Unavailable'", failures):
