@@ -31,11 +31,12 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # The calendar's event titles are a name and a figure in every language.
 _EVENT_TITLES = {"{charge_point}: {energy} kWh", "{charge_point}: {energy} kWh, {cost}"}
 SAME_AS_ENGLISH = {
-    "de": {"Blue Current", "Boost", "Offline", "Online", *_EVENT_TITLES},
+    "de": {"Blue Current", "Boost", "go-e", "Offline", "Online", *_EVENT_TITLES},
     "nl": {
         "Account",
         "Blue Current",
         "Boost",
+        "go-e",
         "Is offline",
         "Is online",
         "Offline",

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from playwright.sync_api import Page, sync_playwright
 from websockets.sync.client import connect as ws_connect
 
+from tests_e2e import goe_steps
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -135,6 +137,7 @@ class Develop:
     run_dir: Path
     ha_port: int = field(default_factory=free_port)
     sim_port: int = field(default_factory=free_port)
+    goe_sim_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -168,6 +171,7 @@ class Develop:
             **os.environ,
             "EVCP_HA_PORT": str(self.ha_port),
             "EVCP_SIM_PORT": str(self.sim_port),
+            "EVCP_GOE_SIM_PORT": str(self.goe_sim_port),
             "EVCP_CONFIG_DIR": str(self.config_dir),
         }
         with self.output.open("wb") as out:
@@ -477,6 +481,13 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
 
             with step(page, "the sessions calendar speaks Dutch", failures):
                 check_calendar_in_dutch(page)
+            goe_steps.run(
+                page,
+                develop.ha_url,
+                develop.goe_sim_port,
+                lambda title: step(page, title, failures),
+                SCREENSHOTS,
+            )
         finally:
             with contextlib.suppress(Exception):  # a failure report matters more than this
                 context.close()

@@ -52,7 +52,8 @@ CURRENT_LIMIT_DESCRIPTION = EVNumberEntityDescription(
     mode=NumberMode.BOX,
     capability=Capability.CURRENT_LIMIT,
     # Online and the point's maximum; the schedules are account data (they wake everybody).
-    reads=("activity", "max_usage"),
+    # current_limit: brands that keep the limit on the device publish it as a field.
+    reads=("activity", "max_usage", "current_limit"),
 )
 NUMBERS: tuple[EVNumberEntityDescription, ...] = (CURRENT_LIMIT_DESCRIPTION,)
 

@@ -112,8 +112,10 @@ async def _point_entries_at_simulator(hass: HomeAssistant, sim_url: str, *, remo
         stored["entries"] = [entry for entry in entries if entry.get("domain") != DOMAIN]
         _say(f"--manual: removed {len(ours)} EV Charge Points entry from the config dir")
     else:
+        # go-e entries keep their host: the go-e simulator listens on the same port every run.
         for entry in ours:
-            entry["data"][CONF_URL] = sim_url
+            if entry.get("data", {}).get("brand") != "goe":
+                entry["data"][CONF_URL] = sim_url
     await store.async_save(stored)
 
 
@@ -233,6 +235,32 @@ def _add_entry(args: argparse.Namespace) -> None:
     _say(f"added EV Charge Points entry {result['title']!r} ({state})")
 
 
+def _add_goe_entry(args: argparse.Namespace) -> None:
+    """Add the go-e simulator's charger through the flow: brand menu, go-e, on my network."""
+    ha_url = args.ha_url.rstrip("/")
+    token = login(ha_url, args.username, args.password)
+    flow = _request(
+        f"{ha_url}/api/config/config_entries/flow", data={"handler": DOMAIN}, token=token
+    )
+    for choice in ("goe", "goe_local"):
+        flow = _request(
+            f"{ha_url}/api/config/config_entries/flow/{flow['flow_id']}",
+            data={"next_step_id": choice},
+            token=token,
+        )
+    result = _request(
+        f"{ha_url}/api/config/config_entries/flow/{flow['flow_id']}",
+        data={"host": args.host},
+        token=token,
+    )
+    if result.get("type") == "abort" and result.get("reason") == "already_configured":
+        _say(f"go-e entry exists, at {args.host}")
+        return
+    if result.get("type") != "create_entry":
+        raise SystemExit(f"develop: the go-e config flow did not create an entry: {result}")
+    _say(f"added go-e entry {result['title']!r}")
+
+
 def main() -> None:
     """Parse the command line and run one step."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -246,9 +274,14 @@ def main() -> None:
     add_entry = commands.add_parser("add-entry", help="add the entry through the config flow")
     add_entry.add_argument("--ha-url", required=True)
     add_entry.add_argument("--api-token", required=True)
+    add_goe = commands.add_parser("add-goe-entry", help="add the go-e simulator's charger")
+    add_goe.add_argument("--ha-url", required=True)
+    add_goe.add_argument("--host", required=True)
     args = parser.parse_args()
     if args.command == "config":
         asyncio.run(_prepare(args))
+    elif args.command == "add-goe-entry":
+        _add_goe_entry(args)
     else:
         _add_entry(args)
 

@@ -49,7 +49,7 @@ async def test_brand_menu_lists_blue_current(hass: HomeAssistant) -> None:
     """The first step is a menu of the registered brands: Blue Current only, for now."""
     menu = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert menu["type"] is FlowResultType.MENU
-    assert menu["menu_options"] == ["bluecurrent"]
+    assert menu["menu_options"] == ["bluecurrent", "goe"]
 
 
 async def test_user_flow_creates_entry(

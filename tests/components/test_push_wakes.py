@@ -28,6 +28,7 @@ from custom_components.ev_charge_points.model import (
     ChargePointData,
     ChargerActivity,
     GridData,
+    MeterData,
     VehicleState,
 )
 
@@ -227,6 +228,20 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "charging_enabled": (True, False, None),
     "firmware_version": ("59.4", None),
     "configuration_url": ("http://192.168.1.20", None),
+    "measured_power": (0.0, 4321.0, None),
+    "phase_power": ((1.0, 2.0, 3.0), None),
+    "power_factor": ((99.0, 98.0, 0.0), None),
+    "lifetime_energy": (0.0, 1234.5, None),
+    "temperature": (21.5, None),
+    "charging_allowed": (True, False, None),
+    "current_limit": (6.0, 16.0, None),
+    "status_reason": ("charging_pv_surplus", None),
+    "error": ("none", None),
+    "force_state": ("neutral", "off", None),
+    "phase_mode": ("auto", None),
+    "pv_surplus": (True, False, None),
+    "energy_limit": (0.0, 10.0, None),
+    "meters": ((MeterData(index=0, name="Grid", power=100.0),), None),
 }
 _GRID_ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "id": ("OTHER",),
