@@ -238,7 +238,7 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
         """Detach devices of charge points and grids the account no longer has."""
         device_registry = dr.async_get(self.hass)
         wanted = {
-            *self.data.charge_points,
+            *self._kept_charge_point_ids(),
             *(self.grid_device_identifier(grid_id) for grid_id in self.data.grids),
             self.account_device_identifier,
         }
@@ -251,6 +251,10 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
                 device_registry.async_update_device(
                     device.id, remove_config_entry_id=self.config_entry.entry_id
                 )
+
+    def _kept_charge_point_ids(self) -> set[str]:
+        """Charge points whose devices stay (a brand adds points it cannot read just now)."""
+        return set(self.data.charge_points)
 
     def connection_diagnostics(self) -> dict[str, object]:
         """The link's state for diagnostics (a brand adds its client's counters)."""

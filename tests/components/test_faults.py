@@ -505,21 +505,40 @@ async def test_charge_point_list_with_an_unusable_entry_removes_nothing(
     [(0, "Unknown command"), (2, "Not authorized"), (9, "Unknown error"), (77, "forbidden")],
     ids=["0", "2", "9", "unknown"],
 )
-async def test_error_object_reconnects(
+async def test_error_object_fails_the_action_and_keeps_the_socket(
     hass: HomeAssistant,
     simulator: BlueCurrentSimulator,
     delays: list[float],
-    caplog: pytest.LogCaptureFixture,
     code: int,
     message: str,
 ) -> None:
-    """An ERROR in answer to an action fails it, ends the socket, and the loop reconnects."""
+    """An ERROR in answer to an action fails that action; the connection stays up."""
     rig = await start(hass, simulator)
     simulator.faults.error_next("SOFT_RESET", code, message)
     with pytest.raises(HomeAssistantError) as err:
         await press(hass, SOFT_RESET)
     assert err.value.translation_key == "communication_error"
     assert err.value.translation_placeholders == {"error": f"Server error {code}: {message}"}
+    await settle(hass, 0.1)
+    assert delays == []
+    assert rig.coordinator.link_up
+    assert rig.hellos() == 1
+    await press(hass, SOFT_RESET)  # the next command goes out on the same socket
+    assert not ir.async_get(hass).issues
+    rig.assert_available()
+    rig.assert_intact()
+    await rig.unload()
+
+
+async def test_unsolicited_error_object_reconnects(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    delays: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An ERROR that answers nothing the client waits for ends the socket; the loop reconnects."""
+    rig = await start(hass, simulator)
+    await simulator.faults.send_object({"object": "ERROR", "error": 9, "message": "Unknown"})
     await wait_for(hass, lambda: delays == [1])
     assert "Blue Current connection ended: BlueCurrentServerError" in our_lines(caplog)
     assert not ir.async_get(hass).issues

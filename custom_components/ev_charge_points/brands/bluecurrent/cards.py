@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         ChargeCard,
         ChargeCards,
     )
-    from custom_components.ev_charge_points.model import AccountData
+    from custom_components.ev_charge_points.model import AccountData, Capability
 
     from .mapping import PointState
 
@@ -47,6 +47,13 @@ class ChargeCardsMixin:
         async def async_execute[T](  # noqa: D102 - the host's
             self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
         ) -> T: ...
+        async def async_execute_app_only(  # noqa: D102 - the host's
+            self,
+            evse_id: str,
+            command: Callable[[BlueCurrentClient], Awaitable[object]],
+            *,
+            capability: Capability | None = None,
+        ) -> None: ...
 
     def _init_cards(self) -> None:
         self.charge_cards = None
@@ -97,7 +104,7 @@ class ChargeCardsMixin:
             await client.set_plug_and_charge_card(evse_id, card_uid)
             await client.get_charge_points()
 
-        await self.async_execute(evse_id, run)
+        await self.async_execute_app_only(evse_id, run)
         # The card is not part of the model: wake the point's entities explicitly.
         self._async_notify_key(evse_id)
 

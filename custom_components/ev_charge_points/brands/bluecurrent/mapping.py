@@ -130,10 +130,10 @@ class PointState:
         )
 
 
-def grid_model(grid: GridStatus) -> GridData:
-    """The neutral model of a grid."""
+def grid_model(grid_id: str, grid: GridStatus) -> GridData:
+    """The neutral model of a grid (`grid_id`: the grid's id, also when the reply had none)."""
     return GridData(
-        id=grid.grid_id,
+        id=grid_id,
         current=grid.currents,
         max_installed=grid.max_installed,
         max_reserved=grid.max_reserved,
