@@ -104,6 +104,15 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
             translation_placeholders={"error": str(err) or type(err).__name__},
         )
 
+    def _setup_waits_for(self, error: Exception) -> bool:  # noqa: ARG002
+        """Whether a first session that failed with `error` still completes setup.
+
+        Blue Current's daily request limit: Home Assistant's own setup retries would only
+        spend requests, so setup completes (entities unavailable, a repair issue) and the
+        loop waits for the reset.
+        """
+        return False
+
     def _closed_on_purpose(self, error: Exception) -> bool:  # noqa: ARG002
         """Whether the session ended because the server closed it on purpose.
 
@@ -197,8 +206,14 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
 
     @callback
     def _async_fail_setup(self, err: BaseException) -> bool:
-        """Hand `err` to a setup that is still waiting; True if one was."""
+        """Hand `err` to a setup that is still waiting; True if one was.
+
+        An error the brand's setup waits out (`_setup_waits_for`) completes setup instead.
+        """
         if self._setup_future is None or self._setup_future.done():
+            return False
+        if isinstance(err, Exception) and self._setup_waits_for(err):
+            self._setup_future.set_result(None)
             return False
         self._setup_future.set_exception(err)
         return True

@@ -50,6 +50,7 @@ from .cards import ChargeCardsMixin
 from .const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
     ISSUE_REQUEST_LIMIT,
+    LIMIT_RESET_RETRY_DELAYS,
     MANUFACTURER,
 )
 from .errors import explain
@@ -109,6 +110,9 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._fetch_lock = asyncio.Lock()
         self._cancel_rollover: CALLBACK_TYPE | None = None
         self._requests_baseline = 0
+        # Retries after a reset the server did not honour yet (server late, clock skew).
+        self._reset_retries = 0
+        self._waited_for_reset = False
         self._issue_id = f"{ISSUE_REQUEST_LIMIT}_{entry.entry_id}"
         # Schedules and cards: None until read after a connect.
         self._init_schedules()
@@ -155,9 +159,23 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             self.config_entry.async_start_reauth(self.hass)
             return AfterError.STOP
         if isinstance(error, BlueCurrentRequestLimitError):
+            if self._waited_for_reset and self._reset_retries < len(LIMIT_RESET_RETRY_DELAYS):
+                # The first attempts after the reset are still refused: the server's day
+                # may end a little later than ours. Try again within minutes, not tomorrow.
+                delay = LIMIT_RESET_RETRY_DELAYS[self._reset_retries]
+                self._reset_retries += 1
+                LOGGER.debug("Still over the request limit after the reset; retry in %s", delay)
+                await self._async_sleep(delay.total_seconds())
+                return AfterError.RETRY_NOW
             await self._async_wait_for_limit_reset(error.reset_at)
+            self._waited_for_reset = True
+            self._reset_retries = 0
             return AfterError.RETRY_NOW
         return AfterError.BACKOFF
+
+    def _setup_waits_for(self, error: Exception) -> bool:
+        """The request limit at setup: a repair issue and a wait, not Home Assistant's retries."""
+        return isinstance(error, BlueCurrentRequestLimitError)
 
     async def async_shutdown(self) -> None:
         """Stop the loop, close the socket, cancel the timers and the repair issue."""
@@ -173,6 +191,8 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
     @callback
     def _async_set_link_up(self) -> None:
         self.limited_until = None
+        self._waited_for_reset = False
+        self._reset_retries = 0
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         super()._async_set_link_up()
 
