@@ -68,6 +68,8 @@ class ChargeCardsMixin:
     def find_card(self, value: str) -> ChargeCard | None:
         """A valid card by uid or by its printed id (case-insensitive)."""
         wanted = value.strip().casefold()
+        if not wanted:
+            return None  # a card without a printed id has "" there: blank names no card
         for card in self.valid_cards():
             if wanted in (card.uid.casefold(), (card.id or "").casefold()):
                 return card
@@ -109,7 +111,12 @@ class ChargeCardsMixin:
         self._async_notify_key(evse_id)
 
     async def async_card_uid(self, card: str) -> str:
-        """The uid of a card named by uid or printed id; "no_card" (or NO_CARD) means none."""
+        """The uid of a card named by uid or printed id; "no_card" (or NO_CARD) means none.
+
+        A blank value (also from a template) is refused: it names no card.
+        """
+        if not card.strip():
+            raise validation_error("unknown_card")
         if card.strip().casefold() in (NO_CARD_OPTION, NO_CARD.casefold()):
             return NO_CARD
         if self.charge_cards is None:
