@@ -310,7 +310,7 @@ async def test_rest_refusing_the_api_token_asks_for_the_app_login(
     assert manager.sessions("BCU101") == []
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{entry.entry_id}")
     assert issue is not None
-    assert issue.translation_placeholders == {"title": EMAIL}
+    assert issue.translation_placeholders == {"title": f"Blue Current (customer {CUSTOMER_ID})"}
 
     # With the app login in the options, the history is read and the issue goes.
     hass.config_entries.async_update_entry(entry, options=LOGIN)

@@ -8,6 +8,12 @@ from typing import Final
 BRAND: Final = "bluecurrent"
 MANUFACTURER: Final = "Blue Current"
 
+
+def entry_title(customer_id: str) -> str:
+    """The entry's name: recognisable, but not the account's e-mail (HA logs the title)."""
+    return f"Blue Current (customer {customer_id})"
+
+
 # The account's charge point list is re-read this often (and after every reconnect).
 CHARGE_POINTS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 

@@ -52,6 +52,7 @@ from .const import (
     ISSUE_REQUEST_LIMIT,
     LIMIT_RESET_RETRY_DELAYS,
     MANUFACTURER,
+    entry_title,
 )
 from .errors import explain
 from .mapping import PointState, grid_model
@@ -132,7 +133,15 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
 
     @callback
     def _async_prepare(self) -> None:
+        self._async_retitle_entry()
         self._cleanup.append(self.client.subscribe(self._async_on_message))
+
+    @callback
+    def _async_retitle_entry(self) -> None:
+        """Entries used to be named after the account's e-mail, which HA's logs then show."""
+        entry = self.config_entry
+        if "@" in entry.title and entry.unique_id:
+            self.hass.config_entries.async_update_entry(entry, title=entry_title(entry.unique_id))
 
     def _setup_error(self, err: Exception) -> Exception:
         if isinstance(err, BlueCurrentInvalidTokenError):
