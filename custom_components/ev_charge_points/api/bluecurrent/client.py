@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
@@ -420,7 +421,8 @@ class BlueCurrentClient:
                 raise closed_error(err) from err
             raise
         self._hello_answered = True
-        _LOGGER.debug("Connected to %s", self._url)
+        # Only the host: a URL with user info would put a credential in the log.
+        _LOGGER.debug("Connected to %s", urlsplit(self._url).hostname)
 
     async def _before_connect(self) -> None:
         """Get an auth token before the long-lived socket opens (HA: one-shot validation)."""
