@@ -225,6 +225,8 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "price_based_charging": (True, False, None),
     "tariff_price": (0.3, None),
     "charging_enabled": (True, False, None),
+    "shown_session_start": (START, _OTHER_TIME, None),
+    "shown_session_stop": (START - timedelta(hours=1), _OTHER_TIME, None),
 }
 _GRID_ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "id": ("OTHER",),
