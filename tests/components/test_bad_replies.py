@@ -202,3 +202,21 @@ async def test_app_only_command_refused(
     assert rig.coordinator.link_up
     assert rig.hellos() == hellos
     await rig.unload()
+
+
+async def test_session_cost_in_euro_without_a_tariff(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """Charge points without a tariff: the session cost still has its unit (EUR)."""
+    listed = [
+        {"evse_id": "BCU101", "name": "Driveway", "smart_charging": False},
+        {"evse_id": "BCU102", "name": "Garage", "smart_charging": False},
+    ]
+    simulator.faults.frames.rewrite_next("CHARGE_POINTS", values={"data": listed})
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    cost = hass.states.get("sensor.driveway_session_cost")
+    assert cost is not None
+    assert cost.attributes.get("unit_of_measurement") == "EUR"
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()

@@ -7,6 +7,8 @@ from typing import Final
 
 BRAND: Final = "bluecurrent"
 MANUFACTURER: Final = "Blue Current"
+# The only currency Blue Current bills in (the unit of a session cost without a tariff).
+BILLING_CURRENCY: Final = "EUR"
 
 
 def entry_title(customer_id: str) -> str:

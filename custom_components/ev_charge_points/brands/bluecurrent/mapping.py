@@ -30,7 +30,7 @@ from custom_components.ev_charge_points.model import (
     VehicleState,
 )
 
-from .const import MANUFACTURER
+from .const import BILLING_CURRENCY, MANUFACTURER
 
 if TYPE_CHECKING:
     from enum import StrEnum
@@ -114,7 +114,8 @@ class PointState:
             current=status.currents if status else (None, None, None),
             session_energy=status.session_energy_kwh if status else None,
             session_cost=status.total_cost if status else None,
-            currency=tariff.currency if tariff else None,
+            # Blue Current bills in euros only: a point without a tariff still has a unit.
+            currency=(tariff.currency if tariff and tariff.currency else BILLING_CURRENCY),
             max_usage=status.max_usage if status else None,
             smart_charging_max_usage=status.smart_charging_max_usage if status else None,
             max_offline=status.max_offline if status else None,
