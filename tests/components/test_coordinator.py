@@ -201,7 +201,7 @@ async def test_reconnects_after_a_drop(
     assert hellos(simulator) == 2
     assert len(simulator.commands("GET_CHARGE_POINTS")) == 2  # the list is re-read
     assert len(simulator.commands("GET_CH_STATUS")) == 4  # every point again
-    assert len(simulator.commands("GET_GRID_STATUS")) == 3  # once for the shared grid
+    assert len(simulator.commands("GET_GRID_STATUS")) == 2  # not again: GRID_CURRENT pushes it
     assert simulator.open_connections == 1
 
     await simulator.plug_in("BCU102")

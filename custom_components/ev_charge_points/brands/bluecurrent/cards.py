@@ -121,6 +121,8 @@ class ChargeCardsMixin:
             return NO_CARD
         if self.charge_cards is None:
             await self.async_list_charge_cards()
+        elif self.find_card(card) is None:
+            await self.async_list_charge_cards()  # the cards are read once: a new one?
         if (found := self.find_card(card)) is None:
             # The value is not echoed: it may be a card uid, which stays out of logs.
             raise validation_error("unknown_card")

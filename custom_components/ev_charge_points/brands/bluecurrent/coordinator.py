@@ -340,21 +340,17 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         return set(self._points)
 
     def _grid_request_targets(self, evse_ids: list[str]) -> list[str]:
-        """One charge point per known grid, plus every point whose grid is not known yet.
+        """The points whose grid is not known yet.
 
-        Points on one grid share its GRID_STATUS, so asking once per grid saves requests
-        from the daily budget.
+        A known grid is not asked again after a reconnect: GRID_CURRENT pushes deliver its
+        load anyway, and its installed and reserved maximum stay what was read. Each request
+        counts against the daily budget.
         """
-        targets: list[str] = []
-        covered: set[str] = set()
-        for evse_id in evse_ids:
-            grid_id = self._grid_of.get(evse_id)
-            if grid_id is None:
-                targets.append(evse_id)
-            elif grid_id not in covered:
-                covered.add(grid_id)
-                targets.append(evse_id)
-        return targets
+        return [
+            evse_id
+            for evse_id in evse_ids
+            if (grid_id := self._grid_of.get(evse_id)) is None or grid_id not in self._grids
+        ]
 
     @callback
     def _async_apply_charge_point_list(
@@ -650,6 +646,9 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         else:
             self._async_store_schedule_list(schedules)
             await self._async_reassert_current_limits()
+        if self.charge_cards is not None:
+            # Read once; the list action and a card named by an action read them again.
+            return
         try:
             cards = await self.client.get_charge_cards()
         except BlueCurrentError as err:
