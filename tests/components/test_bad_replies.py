@@ -220,3 +220,49 @@ async def test_session_cost_in_euro_without_a_tariff(
     assert cost.attributes.get("unit_of_measurement") == "EUR"
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_absurd_numbers_are_unknown(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """±1e308, 1e200, negative voltages and currents: unknown, the rest of the push applies."""
+    rig = await start(hass, simulator)
+    await simulator.faults.frames.send_status(
+        "BCU101",
+        actual_v1=-230,
+        actual_v2=1e308,
+        actual_p1=1e308,
+        actual_p2=-1e308,
+        actual_p3=-6.0,
+        total_cost=1e200,
+        actual_kwh=4.44,
+    )
+    await wait_for(hass, lambda: state(hass, "sensor.driveway_session_energy") == "4.44")
+    for entity_id in (
+        "sensor.driveway_voltage_phase_1",
+        "sensor.driveway_voltage_phase_2",
+        "sensor.driveway_current_phase_1",
+        "sensor.driveway_current_phase_2",
+        "sensor.driveway_current_phase_3",
+        "sensor.driveway_session_cost",
+    ):
+        assert state(hass, entity_id) == "unknown", entity_id
+    power = state(hass, "sensor.driveway_power")
+    assert power == "unknown" or abs(float(power)) < 1e6
+    assert "Error in a Blue Current subscriber" not in caplog.text
+    await rig.unload()
+
+
+async def test_offline_point_shows_no_live_power(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """A charge point that goes offline: power and currents unknown, not the last values."""
+    rig = await start(hass, simulator)
+    assert state(hass, "sensor.driveway_power") not in ("unknown", "0.0", "0")
+    await simulator.faults.frames.send_status(
+        "BCU101", activity="offline", offline_since="2026-03-10T13:00:00"
+    )
+    await wait_for(hass, lambda: state(hass, "sensor.driveway_activity") == "offline")
+    assert state(hass, "sensor.driveway_power") == "unknown"
+    assert state(hass, "sensor.driveway_current_phase_1") == "unknown"
+    await rig.unload()
