@@ -266,3 +266,17 @@ async def test_offline_point_shows_no_live_power(
     assert state(hass, "sensor.driveway_power") == "unknown"
     assert state(hass, "sensor.driveway_current_phase_1") == "unknown"
     await rig.unload()
+
+
+async def test_block_confirmed_by_the_status_push(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """No usable SET_INOPERATIVE result: the status push showing the block confirms it."""
+    rig = await start(hass, simulator)
+    simulator.faults.frames.rewrite_next(
+        "STATUS_SET_INOPERATIVE", values={"object": "SOMETHING_ELSE"}
+    )
+    await switch(hass, "switch.driveway_block", on=True)  # returns: no time-out error
+    assert state(hass, "switch.driveway_block") == STATE_ON
+    assert rig.coordinator.link_up
+    await rig.unload()

@@ -42,7 +42,7 @@ from custom_components.ev_charge_points.errors import (
     format_reset_time,
     translated_error,
 )
-from custom_components.ev_charge_points.model import Capability
+from custom_components.ev_charge_points.model import Capability, ChargerActivity
 from custom_components.ev_charge_points.push import AfterError, PushCoordinator
 
 from .capabilities import BLUE_CURRENT_CAPABILITIES
@@ -613,8 +613,38 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             ) from err.__cause__
 
     async def async_set_blocked(self, evse_id: str, blocked: bool) -> None:  # noqa: FBT001
-        """Block or unblock the charge point."""
-        await self.async_execute(evse_id, lambda client: client.block(evse_id, blocked))
+        """Block or unblock the charge point.
+
+        Confirmed by the reply or by the status push that shows the new activity, whichever
+        comes first (the vendor's library ignores the OPERATIVE replies and relies on the
+        status).
+        """
+        shown: asyncio.Future[None] = self.hass.loop.create_future()
+
+        @callback
+        def _on_change() -> None:
+            point = self.data.charge_points.get(evse_id)
+            if (
+                point is not None
+                and (point.activity is ChargerActivity.UNAVAILABLE) is blocked
+                and not shown.done()
+            ):
+                shown.set_result(None)
+
+        remove = self.async_add_key_listener(evse_id, _on_change, reads=frozenset({"activity"}))
+        command = asyncio.ensure_future(
+            self.async_execute(evse_id, lambda client: client.block(evse_id, blocked))
+        )
+        try:
+            await asyncio.wait({command, shown}, return_when=asyncio.FIRST_COMPLETED)
+            if not command.done():
+                command.cancel()  # the status confirmed it: no need to wait for the reply
+                await asyncio.wait({command})
+            else:
+                command.result()
+        finally:
+            remove()
+            shown.cancel()
 
     async def async_set_plug_and_charge(self, evse_id: str, on: bool) -> None:  # noqa: FBT001
         """Switch plug and charge on or off."""
