@@ -10,6 +10,7 @@ from homeassistant.components.switch import SERVICE_TURN_OFF, SERVICE_TURN_ON
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 
 from custom_components.ev_charge_points.brands.bluecurrent.const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
@@ -279,4 +280,33 @@ async def test_block_confirmed_by_the_status_push(
     await switch(hass, "switch.driveway_block", on=True)  # returns: no time-out error
     assert state(hass, "switch.driveway_block") == STATE_ON
     assert rig.coordinator.link_up
+    await rig.unload()
+
+
+@pytest.mark.parametrize("simulator_options", [SimulatorOptions(haserver_refuses_app_only=True)])
+async def test_retired_price_settings_refused(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """SET_PRICE_BASED_SETTINGS refused by the server: "not supported", the socket kept."""
+    rig = await start(hass, simulator)
+    device = next(
+        device
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), rig.entry.entry_id)
+        if ("ev_charge_points", "BCU101") in device.identifiers
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "ev_charge_points",
+            "set_price_based_charging",
+            {
+                "device_id": device.id,
+                "departure_time": "07:00",
+                "expected_kwh": 30,
+                "minimum_kwh": 10,
+            },
+            blocking=True,
+        )
+    assert err.value.translation_key == "not_supported_by_server"
+    assert rig.coordinator.link_up
+    assert rig.hellos() == 1
     await rig.unload()
