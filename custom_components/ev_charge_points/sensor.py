@@ -112,6 +112,18 @@ def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
     )
 
 
+def _session_stop(cp: ChargePointData) -> datetime | None:
+    """The end of the last session; None while a session runs (it started after that end).
+
+    Both times are the shown ones (never unknown again, never earlier), so a frame without
+    times or a late frame of an earlier session cannot blank or move it.
+    """
+    stop, start = cp.shown_session_stop, cp.shown_session_start
+    if stop is None or start is None:
+        return stop
+    return stop if stop >= start else None
+
+
 LIFETIME_ENERGY = "lifetime_energy"
 
 CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
@@ -267,8 +279,10 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         capability=Capability.SESSIONS,
         translation_key="session_stop",
         device_class=SensorDeviceClass.TIMESTAMP,
-        reads=("shown_session_stop",),
-        value_fn=lambda cp: cp.shown_session_stop,
+        # Unknown while a session runs (the backend still reports the previous session's
+        # stop, which read as "stopped yesterday"); the last stop once the session ended.
+        reads=("shown_session_start", "shown_session_stop"),
+        value_fn=_session_stop,
     ),
     EVChargePointSensorEntityDescription(
         key="offline_since",

@@ -191,15 +191,19 @@ async def test_a_failed_setting_leaves_the_switch(
 async def test_app_only_command_refused(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
-    """The server refuses unlock: a clear error, the button unavailable, the socket kept."""
+    """The server refuses unlock: a clear error, the button unavailable, the socket kept.
+
+    The garage's charge point is portable (UMOVE without a fixed cable): its unlock goes over
+    the websocket, the others' through the app API.
+    """
     rig = await start(hass, simulator)
     hellos = rig.hellos()
     with pytest.raises(HomeAssistantError) as err:
-        await press(hass, "button.driveway_unlock_connector")
+        await press(hass, "button.garage_unlock_connector")
     assert err.value.translation_key == "not_supported_by_server"
     await settle(hass, 0.2)
-    assert state(hass, "button.driveway_unlock_connector") == STATE_UNAVAILABLE
-    assert state(hass, "button.garage_unlock_connector") != STATE_UNAVAILABLE
+    assert state(hass, "button.garage_unlock_connector") == STATE_UNAVAILABLE
+    assert state(hass, "button.driveway_unlock_connector") != STATE_UNAVAILABLE
     assert rig.coordinator.link_up
     assert rig.hellos() == hellos
     await rig.unload()

@@ -72,7 +72,11 @@ async def test_bad_frames_never_blank_or_rewind_the_session_times(
     await simulator.faults.frames.resend_status("BCU101", frames_back=1)
     await settle(hass, 0.2)
     assert state(hass, STARTED) == new_start
-    assert state(hass, STOPPED) == stopped
+    # A session runs: the sensor shows no stop; the stop kept underneath is still the real one.
+    assert state(hass, STOPPED) == STATE_UNKNOWN
+    shown_stop = rig.coordinator.data.charge_points["BCU101"].shown_session_stop
+    assert shown_stop is not None
+    assert shown_stop.isoformat() == stopped
     # the ended session's stop again after it, and an empty stop: still one event
     await simulator.faults.frames.send_status("BCU101", stop_datetime="")
     await settle(hass, 0.2)
