@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.sync.client import connect as ws_connect
 
+from tests_e2e.ui import open_brand_menu
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
@@ -47,11 +49,7 @@ def run(
     host = f"{HOST}:{goe_port}"
 
     with step("go-e: Add integration > EV Charge Points > go-e > On my network"):
-        page.goto(f"{ha_url}/config/integrations/dashboard")
-        page.get_by_role("button", name="Add integration").click()
-        page.get_by_label("Search for a brand name").fill("EV Charge Points")
-        # In the dialog: the integrations page behind it has an "EV Charge Points" card too.
-        page.locator("dialog-add-integration").get_by_text("EV Charge Points", exact=True).click()
+        open_brand_menu(page, ha_url)
         page.get_by_text("go-e", exact=True).click()
         page.get_by_text("On my network (local API)", exact=True).click()
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.sync.client import connect as ws_connect
 
+from tests_e2e.ui import open_brand_menu
+
 if TYPE_CHECKING:
     import contextlib
     from collections.abc import Callable
@@ -78,10 +80,7 @@ def run(
 ) -> None:
     """The veCharge user's path, step by step."""
     with step(page, "add a veCharge charger: brand menu > veCharge > token, charger id", failures):
-        page.goto(f"{ha_url}/config/integrations/dashboard")
-        page.get_by_role("button", name="Add integration").click()
-        page.get_by_label("Search for a brand name").fill("EV Charge Points")
-        page.get_by_text("EV Charge Points", exact=True).click()
+        open_brand_menu(page, ha_url)
         page.get_by_text("veCharge", exact=True).click()
         page.locator("input[name=api_token]").fill(TOKEN)
         page.locator("input[name=charger_id]").fill(CHARGER_ID)
