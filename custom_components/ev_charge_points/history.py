@@ -9,6 +9,9 @@ One `HistoryManager` per config entry:
   cumulative sums are a pure function of the ledger, and rows are written (upserted by their
   start hour) from the earliest hour a new session touches, so a re-import changes nothing and
   sessions that ended while Home Assistant was off fill their gap on the next import;
+- skips a session that cannot be real (it ends in the future, lasts longer than a month, or
+  holds more energy than a charge point could deliver in its time) with one warning: it never
+  moves the watermark past real sessions nor spreads over years of hourly rows;
 - runs an import at setup and shortly after each session end;
 - answers the `get_charging_sessions` action (history_actions.py) and feeds the calendar.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,6 +61,13 @@ SESSION_END_IMPORT_DELAY: Final = 60.0
 HOUR: Final = timedelta(hours=1)
 # Diagnostics wait this long (s) for an import that is running.
 DIAGNOSTICS_WAIT: Final = 15.0
+# Server clocks run a little ahead of ours; a session that stops later than this is broken.
+FUTURE_SLACK: Final = timedelta(minutes=10)
+# A session longer than this is a broken record (at most a month of hourly rows).
+MAX_SESSION_DURATION: Final = timedelta(days=31)
+# The most an EV charge point delivers (22 kW, with a margin), and a rounding allowance.
+MAX_POWER_KW: Final = 27.5
+ENERGY_SLACK_KWH: Final = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +132,21 @@ class ChargingSession:
         return wanted in {(self.card_id or "").casefold(), (self.card_name or "").casefold()}
 
 
+def implausible(session: ChargingSession, now: datetime) -> str | None:
+    """Why a session cannot be real (a broken record), or None when it can."""
+    if session.end > now + FUTURE_SLACK:
+        return "it ends in the future"
+    duration = session.end - session.start
+    if duration > MAX_SESSION_DURATION:
+        return "it lasts longer than a month"
+    energy = session.energy
+    if not math.isfinite(energy) or energy < 0:
+        return "its energy is not a positive number"
+    if energy > MAX_POWER_KW * duration.total_seconds() / 3600 + ENERGY_SLACK_KWH:
+        return "it holds more energy than a charge point can deliver in its time"
+    return None
+
+
 # --- statistics (pure functions) ------------------------------------------------------------
 
 
@@ -180,6 +206,15 @@ def statistic_id(evse_id: str, kind: str) -> str:
 SESSION_TIME_FIELDS: Final = frozenset({"session_start", "session_stop"})
 
 
+def _ledger_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry_id}")
+
+
+async def async_remove_ledger(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete an account's session ledger (its card ids and names) from `.storage`."""
+    await _ledger_store(hass, entry_id).async_remove()
+
+
 class SessionSourceWaitsError(HomeAssistantError):
     """The source cannot read until the user acts (it raised a repair issue for it)."""
 
@@ -236,12 +271,11 @@ class HistoryManager:
         self.source = source
         # What an import may raise that is no bug: logged, the next trigger retries.
         self._errors: tuple[type[Exception], ...] = (HomeAssistantError, *source.errors)
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry.entry_id}"
-        )
+        self._store = _ledger_store(hass, entry.entry_id)
         self._sessions: dict[str, dict[str, ChargingSession]] = {}
         self._watermark: datetime | None = None
         self._complete: set[str] = set()  # charge points whose whole history was read
+        self._skipped: set[str] = set()  # implausible sessions, warned about once
         self._statistics_from: dict[str, datetime | None] = {}
         self._loaded = False
         self._lock = asyncio.Lock()
@@ -366,16 +400,27 @@ class HistoryManager:
         if self._loaded:
             return
         stored = await self._store.async_load() or {}
+        now = dt_util.utcnow()
         for item in stored.get("sessions", []):
             try:
                 session = ChargingSession.from_dict(item)
             except (KeyError, TypeError, ValueError):
                 LOGGER.debug("Skipped an unreadable stored session")
                 continue
+            if implausible(session, now) is not None:
+                # Kept by a version that did not check: it must not hold the watermark.
+                self._skipped.add(session.id)
+                continue
             self._sessions.setdefault(session.charge_point_id, {})[session.id] = session
         if watermark := stored.get("watermark"):
             self._watermark = dt_util.as_utc(datetime.fromisoformat(watermark))
+        if self._watermark is not None and self._watermark > now + FUTURE_SLACK:
+            self._watermark = max(
+                (s.end for sessions in self._sessions.values() for s in sessions.values()),
+                default=None,
+            )
         self._complete = set(stored.get("complete", []))
+        self._skipped.update(str(item) for item in stored.get("skipped", []))
         for evse_id, since in (stored.get("statistics_from") or {}).items():
             self._statistics_from[evse_id] = (
                 None if since is None else dt_util.as_utc(datetime.fromisoformat(since))
@@ -386,6 +431,7 @@ class HistoryManager:
         return {
             "watermark": None if self._watermark is None else self._watermark.isoformat(),
             "complete": sorted(self._complete),
+            "skipped": sorted(self._skipped),
             "statistics_from": {
                 evse_id: None if since is None else since.isoformat()
                 for evse_id, since in self._statistics_from.items()
@@ -444,9 +490,23 @@ class HistoryManager:
         sessions = await self.source.async_completed(known, new, since)
         self._complete.update(new)
         added = 0
+        now = dt_util.utcnow()
         for session in sessions:
             ledger = self._sessions.setdefault(session.charge_point_id, {})
             if session.id in ledger:
+                continue
+            if (reason := implausible(session, now)) is not None:
+                if session.id not in self._skipped:
+                    self._skipped.add(session.id)
+                    LOGGER.warning(
+                        "Skipped session %s of %s from the charging history: %s (%s to %s, %s kWh)",
+                        session.id,
+                        session.charge_point_id,
+                        reason,
+                        session.start.isoformat(),
+                        session.end.isoformat(),
+                        session.energy,
+                    )
                 continue
             ledger[session.id] = session
             added += 1

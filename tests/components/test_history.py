@@ -501,3 +501,131 @@ async def test_charge_point_that_joins_gets_its_whole_history(
     assert manager.imported_sessions == 1
     rows = await stored_rows(hass, statistic_id("BCU103", "energy"))
     assert rows[-1]["sum"] == pytest.approx(11.0)
+
+
+# --- bad data -------------------------------------------------------------------------------
+
+
+def skipped_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelname == "WARNING" and r.getMessage().startswith("Skipped session")
+    ]
+
+
+async def test_implausible_sessions_are_skipped_and_later_ones_still_imported(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A session ending in the future holds no watermark and spreads over no years of rows."""
+    now = dt_util.utcnow()
+    broken = [
+        # Began before the real sessions, "ends" in ten years.
+        simulator.rest.add_transaction("BCU101", START - HOUR, now + timedelta(days=3650), 12.0),
+        # Wholly in the future.
+        simulator.rest.add_transaction(
+            "BCU102", now + timedelta(days=400), now + timedelta(days=400, hours=2), 8.0
+        ),
+        # 1e9 kWh in two hours.
+        simulator.rest.add_transaction(
+            "BCU102", START - timedelta(days=2, hours=3), START - timedelta(days=2), 1e9
+        ),
+    ]
+    broken_ids = {str(t.transaction_id) for t in broken}
+    entry = make_entry(simulator)
+    manager = await set_up_and_import(hass, entry)
+
+    kept = {s.id for evse_id in POINTS for s in manager.sessions(evse_id)}
+    assert kept
+    assert not kept & broken_ids
+    assert len(skipped_warnings(caplog)) == len(broken)
+
+    # A real session after them is still read (the watermark stayed at the real sessions).
+    later = simulator.rest.add_transaction(
+        "BCU101", START + timedelta(hours=5), START + timedelta(hours=6), 5.5
+    )
+    assert await manager.async_import() == 1
+    await async_wait_recording_done(hass)
+    assert str(later.transaction_id) in {s.id for s in manager.sessions("BCU101")}
+    assert len(skipped_warnings(caplog)) == len(broken)  # each warned about once
+
+    for evse_id in POINTS:
+        rows = await stored_rows(hass, statistic_id(evse_id, "energy"))
+        assert len(rows) < 24 * (HISTORY_DAYS + 2)
+        real = [
+            t
+            for t in simulator.rest.transactions(evse_id=evse_id)
+            if str(t.transaction_id) not in broken_ids
+        ]
+        assert rows[-1]["sum"] == pytest.approx(sum(t.kwh for t in real), abs=1e-4)
+
+
+async def test_a_ledger_with_a_future_watermark_is_repaired(
+    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
+) -> None:
+    """A version that did not check stored a future session: later sessions still come."""
+    entry = make_entry(simulator)
+    future = dt_util.utcnow() + timedelta(days=3650)
+    hass_storage[f"{DOMAIN}.history.{entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.history.{entry.entry_id}",
+        "data": {
+            "watermark": future.isoformat(),
+            "complete": list(POINTS),
+            "statistics_from": {},
+            "sessions": [
+                {
+                    "id": "1",
+                    "charge_point_id": "BCU101",
+                    "charge_point_name": "Driveway",
+                    "start": (START - timedelta(days=30)).isoformat(),
+                    "end": future.isoformat(),
+                    "energy": 10.0,
+                }
+            ],
+        },
+    }
+    manager = await set_up_and_import(hass, entry)
+    assert sorted(s.id for s in manager.sessions("BCU101")) == sorted(
+        str(t.transaction_id) for t in simulator.rest.transactions(evse_id="BCU101")
+    )
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+05:00",
+        "0001-01-01T00:00:00",
+        "0001-01-01T00:00:00-12:00",
+        "9999-12-31T23:59:59-05:00",
+        "9999-12-31T23:59:59",
+        "9999-12-31T23:59:59+14:00",
+    ],
+)
+@pytest.mark.parametrize("field", ["start", "end"])
+async def test_action_dates_out_of_range(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, field: str, moment: str
+) -> None:
+    await set_up_and_import(hass, make_entry(simulator))
+    with pytest.raises(ServiceValidationError) as caught:
+        await call_sessions(hass, **{field: moment})
+    assert caught.value.translation_key == "date_out_of_range"
+    assert caught.value.translation_placeholders["earliest"] == "2000"
+
+
+async def test_removing_the_entry_removes_its_ledger(
+    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
+) -> None:
+    """Card ids and names must not outlive the account."""
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    await hass.async_block_till_done()
+    key = f"{DOMAIN}.history.{entry.entry_id}"
+    assert "Owner card" in json.dumps(hass_storage[key])
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
