@@ -33,3 +33,6 @@ RECONNECT_JITTER: Final = 0.1
 MIN_CHARGE_CURRENT: Final = 6.0
 # The ceiling a current limit offers until the charge point reports its own maximum.
 DEFAULT_MAX_CURRENT: Final = 32.0
+
+# The key of the lifetime energy sensor: the one energy statistic of a charge point.
+LIFETIME_ENERGY: Final = "lifetime_energy"

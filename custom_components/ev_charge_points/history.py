@@ -4,11 +4,18 @@ One `HistoryManager` per config entry:
 - keeps the account's completed sessions in a `Store` (the ledger, with a watermark: the latest
   stop time seen), read incrementally from the brand's source (what stopped since a day before
   the watermark, everything of charge points new to the ledger);
-- imports them as hourly external statistics per charge point, energy in kWh and cost in the
-  tariff currency, each session spread over the hours it spans in proportion to the time. The
-  cumulative sums are a pure function of the ledger, and rows are written (upserted by their
-  start hour) from the earliest hour a new session touches, so a re-import changes nothing and
-  sessions that ended while Home Assistant was off fill their gap on the next import;
+- back-fills each charge point's ONE energy statistic, the lifetime energy sensor's own
+  (recorder) statistic, with the hours before that sensor's live statistics begin ("live
+  from"): each session spread over the hours it spans in proportion to the time, only its part
+  before "live from" (a part in that first live hour goes to the hour before it, so nothing is
+  lost). The back-filled sums run up to 0 at the last back-filled hour, where the recorder's
+  own sums of the live values start (at 0, from the sensor's first reading): one series with
+  no overlap and no gap, whatever order the two arrive in. Its state column is the meter
+  reading the history explains (the running total of the sessions);
+- imports the cost as an hourly external statistic per charge point in the tariff currency
+  (no sensor carries a lifetime cost, so nothing else could count it twice).
+  Both are pure functions of the ledger, rows are upserted by their start hour, so a re-import
+  changes nothing and sessions that ended while Home Assistant was off fill their gap;
 - skips a session that cannot be real (it ends in the future, lasts longer than a month, or
   holds more energy than a charge point could deliver in its time) with one warning: it never
   moves the watermark past real sessions nor spreads over years of hourly rows;
@@ -25,23 +32,24 @@ import contextlib
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import UnitOfEnergy
+from homeassistant.const import Platform, UnitOfEnergy
 from homeassistant.core import (
     CALLBACK_TYPE,
     HomeAssistant,
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
 
-from .const import DOMAIN, LOGGER
+from .const import DOMAIN, LIFETIME_ENERGY, LOGGER
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -59,6 +67,8 @@ REREAD_WINDOW: Final = timedelta(days=1)
 # The server books a finished session with some delay (inferred); import a little later.
 SESSION_END_IMPORT_DELAY: Final = 60.0
 HOUR: Final = timedelta(hours=1)
+# Statistics are looked for from here on (no charge point history is older).
+EARLIEST_STATISTIC: Final = datetime(2000, 1, 1, tzinfo=UTC)
 # Diagnostics wait this long (s) for an import that is running.
 DIAGNOSTICS_WAIT: Final = 15.0
 # Server clocks run a little ahead of ours; a session that stops later than this is broken.
@@ -155,9 +165,14 @@ def _hour_floor(moment: datetime) -> datetime:
 
 
 def hourly_amounts(
-    sessions: Iterable[ChargingSession], value: Callable[[ChargingSession], float | None]
+    sessions: Iterable[ChargingSession],
+    value: Callable[[ChargingSession], float | None],
+    until: datetime | None = None,
 ) -> dict[datetime, float]:
-    """Spread each session's value over the UTC hours it spans, in proportion to the time."""
+    """Spread each session's value over the UTC hours it spans, in proportion to the time.
+
+    With `until`, only the part of each session before it.
+    """
     buckets: dict[datetime, float] = {}
     for session in sessions:
         amount = value(session)
@@ -166,12 +181,14 @@ def hourly_amounts(
         start, end = dt_util.as_utc(session.start), dt_util.as_utc(session.end)
         duration = (end - start).total_seconds()
         if duration <= 0:
-            hour = _hour_floor(start)
-            buckets[hour] = buckets.get(hour, 0.0) + amount
+            if until is None or start < until:
+                hour = _hour_floor(start)
+                buckets[hour] = buckets.get(hour, 0.0) + amount
             continue
         hour = _hour_floor(start)
-        while hour < end:
-            overlap = (min(end, hour + HOUR) - max(start, hour)).total_seconds()
+        cut = end if until is None else min(end, until)
+        while hour < cut:
+            overlap = (min(cut, hour + HOUR) - max(start, hour)).total_seconds()
             if overlap > 0:
                 buckets[hour] = buckets.get(hour, 0.0) + amount * overlap / duration
             hour += HOUR
@@ -187,6 +204,22 @@ def cumulative_rows(buckets: dict[datetime, float], since: datetime | None) -> l
         if since is None or hour >= since:
             value = round(total, 6)
             rows.append({"start": hour, "state": value, "sum": value})
+    return rows
+
+
+def backfill_rows(sessions: Iterable[ChargingSession], live_from: datetime) -> list[StatisticData]:
+    """Energy rows of the hours before `live_from`'s hour, their sums ending at 0 (see above)."""
+    first_live_hour = _hour_floor(live_from)
+    buckets = hourly_amounts(sessions, lambda s: s.energy, until=live_from)
+    if (in_live_hour := buckets.pop(first_live_hour, 0.0)) > 0:
+        last = first_live_hour - HOUR
+        buckets[last] = buckets.get(last, 0.0) + in_live_hour
+    rows = cumulative_rows(buckets, None)
+    if not rows:
+        return []
+    offset = rows[-1]["sum"] or 0.0
+    for row in rows:
+        row["sum"] = round((row["sum"] or 0.0) - offset, 6)
     return rows
 
 
@@ -277,6 +310,8 @@ class HistoryManager:
         self._complete: set[str] = set()  # charge points whose whole history was read
         self._skipped: set[str] = set()  # implausible sessions, warned about once
         self._statistics_from: dict[str, datetime | None] = {}
+        # Where each lifetime sensor's own (live) statistics begin: back-filled before it.
+        self._live_from: dict[str, datetime] = {}
         self._loaded = False
         self._lock = asyncio.Lock()
         self._listeners: list[CALLBACK_TYPE] = []
@@ -420,6 +455,8 @@ class HistoryManager:
                 default=None,
             )
         self._complete = set(stored.get("complete", []))
+        for evse_id, since in (stored.get("live_from") or {}).items():
+            self._live_from[evse_id] = dt_util.as_utc(datetime.fromisoformat(since))
         self._skipped.update(str(item) for item in stored.get("skipped", []))
         for evse_id, since in (stored.get("statistics_from") or {}).items():
             self._statistics_from[evse_id] = (
@@ -432,6 +469,7 @@ class HistoryManager:
             "watermark": None if self._watermark is None else self._watermark.isoformat(),
             "complete": sorted(self._complete),
             "skipped": sorted(self._skipped),
+            "live_from": {evse_id: since.isoformat() for evse_id, since in self._live_from.items()},
             "statistics_from": {
                 evse_id: None if since is None else since.isoformat()
                 for evse_id, since in self._statistics_from.items()
@@ -520,15 +558,47 @@ class HistoryManager:
         if added:
             LOGGER.debug("History import: %d new sessions", added)
         self.imported_sessions += added
-        self._async_import_statistics()
+        await self._async_import_statistics()
         await self._store.async_save(self._stored())
         await self.source.async_refresh_account_info()
         self.last_import = dt_util.utcnow()
         return added
 
-    @callback
-    def _async_import_statistics(self) -> None:
-        """Queue statistic rows of every charge point with pending sessions (needs the recorder)."""
+    def lifetime_entity_id(self, evse_id: str) -> str | None:
+        """The entity id of a charge point's lifetime energy sensor (its statistic id)."""
+        unique_id = f"{self.coordinator.customer_id}_{evse_id}_{LIFETIME_ENERGY}"
+        return er.async_get(self.hass).async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id)
+
+    async def _async_live_from(self, evse_id: str, entity_id: str) -> datetime:
+        """Where the sensor's live statistics begin: its first row, or now (kept once known)."""
+        if (known := self._live_from.get(evse_id)) is not None:
+            return known
+        # Imported here: the recorder is an optional (after-)dependency.
+        from homeassistant.components.recorder.statistics import (  # noqa: PLC0415
+            statistics_during_period,
+        )
+        from homeassistant.helpers.recorder import get_instance  # noqa: PLC0415
+
+        now = dt_util.utcnow()
+        first = now
+        for period in ("hour", "5minute"):
+            rows = await get_instance(self.hass).async_add_executor_job(
+                statistics_during_period,
+                self.hass,
+                EARLIEST_STATISTIC,
+                None,
+                {entity_id},
+                period,
+                None,
+                {"sum"},
+            )
+            if found := rows.get(entity_id):
+                first = min(first, dt_util.utc_from_timestamp(found[0]["start"]))
+        self._live_from[evse_id] = first
+        return first
+
+    async def _async_import_statistics(self) -> None:
+        """Write statistic rows of every charge point with pending sessions (needs the recorder)."""
         if "recorder" not in self.hass.config.components:
             return
         # Imported here: the recorder is an optional (after-)dependency.
@@ -537,25 +607,28 @@ class HistoryManager:
         )
         from homeassistant.components.recorder.statistics import (  # noqa: PLC0415
             async_add_external_statistics,
+            async_import_statistics,
         )
 
         for evse_id, since in list(self._statistics_from.items()):
             if since is None:
                 continue
             sessions = list(self._sessions.get(evse_id, {}).values())
+            if (entity_id := self.lifetime_entity_id(evse_id)) is None:
+                continue  # no lifetime sensor (yet): its rows wait for it
+            live_from = await self._async_live_from(evse_id, entity_id)
+            if since < live_from and (rows := backfill_rows(sessions, live_from)):
+                energy: StatisticMetaData = {
+                    "source": "recorder",
+                    "statistic_id": entity_id,
+                    "name": None,
+                    "unit_of_measurement": UnitOfEnergy.KILO_WATT_HOUR,
+                    "unit_class": "energy",
+                    "has_sum": True,
+                    "mean_type": StatisticMeanType.NONE,
+                }
+                async_import_statistics(self.hass, energy, rows)
             name = next((s.charge_point_name for s in sessions if s.charge_point_name), evse_id)
-            energy: StatisticMetaData = {
-                "source": DOMAIN,
-                "statistic_id": statistic_id(evse_id, "energy"),
-                "name": f"{name} charged energy",
-                "unit_of_measurement": UnitOfEnergy.KILO_WATT_HOUR,
-                "unit_class": "energy",
-                "has_sum": True,
-                "mean_type": StatisticMeanType.NONE,
-            }
-            rows = cumulative_rows(hourly_amounts(sessions, lambda s: s.energy), since)
-            if rows:
-                async_add_external_statistics(self.hass, energy, rows)
             currencies = Counter(s.currency for s in sessions if s.currency and s.cost is not None)
             if currencies:
                 currency = currencies.most_common(1)[0][0]

@@ -26,6 +26,7 @@ from homeassistant.const import (
 from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
+from .const import LIFETIME_ENERGY
 from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
@@ -113,8 +114,6 @@ def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
     )
 
 
-LIFETIME_ENERGY = "lifetime_energy"
-
 CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         key="activity",
@@ -174,7 +173,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         capability=Capability.SESSIONS,
         translation_key="session_energy",
         device_class=SensorDeviceClass.ENERGY,
-        state_class=SensorStateClass.TOTAL_INCREASING,
+        # No state class: the Energy dashboard gets one statistic per charge point, the
+        # lifetime energy (picking both would count every session twice).
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
         reads=("session_energy",),

@@ -20,6 +20,7 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -81,9 +82,11 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 
 
 @pytest.fixture(autouse=True)
-def only_calendar() -> AsyncIterator[None]:
-    """The calendar platform starts the history; the others are not needed here."""
-    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.CALENDAR]):
+def only_calendar_and_sensors() -> AsyncIterator[None]:
+    """The calendar follows the history, the lifetime sensors carry the energy statistic."""
+    with patch(
+        "custom_components.ev_charge_points.PLATFORMS", [Platform.SENSOR, Platform.CALENDAR]
+    ):
         yield
 
 
@@ -131,29 +134,47 @@ async def stored_rows(hass: HomeAssistant, stat_id: str) -> list[dict[str, Any]]
     return list(result.get(stat_id, []))
 
 
-def hourly_changes(rows: list[dict[str, Any]]) -> dict[datetime, float]:
-    """What each row added to the running sum."""
+def hourly_changes(rows: list[dict[str, Any]], base: float = 0.0) -> dict[datetime, float]:
+    """What each row added to the running sum (which starts at `base`)."""
     changes: dict[datetime, float] = {}
-    previous = 0.0
+    previous = base
     for row in rows:
         changes[dt_util.utc_from_timestamp(row["start"])] = row["sum"] - previous
         previous = row["sum"]
     return {hour: change for hour, change in changes.items() if abs(change) > 1e-9}
 
 
+def energy_statistic(hass: HomeAssistant, evse_id: str) -> str:
+    """The one energy statistic of a charge point: its lifetime energy sensor's."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        Platform.SENSOR, DOMAIN, f"{CUSTOMER_ID}_{evse_id}_lifetime_energy"
+    )
+    assert entity_id is not None
+    return entity_id
+
+
 async def assert_statistics_match(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> None:
-    """Energy and cost statistics of every charge point equal the simulator's sessions."""
+    """Energy and cost statistics of every charge point equal the simulator's sessions.
+
+    All simulated sessions lie before the lifetime sensors' live statistics: the energy is
+    back-filled with sums that end at 0, where the live sums begin.
+    """
     for evse_id in POINTS:
         ledger = simulator.rest.transactions(evse_id=evse_id)
         assert ledger
-        for kind, value in (("energy", lambda t: t.kwh), ("cost", lambda t: t.total_costs)):
-            rows = await stored_rows(hass, statistic_id(evse_id, kind))
+        total_kwh = sum(t.kwh for t in ledger)
+        for stat_id, value, base in (
+            (energy_statistic(hass, evse_id), lambda t: t.kwh, -total_kwh),
+            (statistic_id(evse_id, "cost"), lambda t: t.total_costs, 0.0),
+        ):
+            rows = await stored_rows(hass, stat_id)
             expected = expected_hourly(ledger, value)
-            changes = hourly_changes(rows)
-            assert set(changes) == set(expected), (evse_id, kind)
+            changes = hourly_changes(rows, base)
+            assert set(changes) == set(expected), (evse_id, stat_id)
             for hour, amount in expected.items():
-                assert changes[hour] == pytest.approx(amount, abs=1e-4), (evse_id, kind, hour)
-            assert rows[-1]["sum"] == pytest.approx(sum(value(t) for t in ledger), abs=1e-4)
+                assert changes[hour] == pytest.approx(amount, abs=1e-4), (evse_id, stat_id, hour)
+            assert rows[-1]["sum"] == pytest.approx(base + sum(value(t) for t in ledger), abs=1e-4)
+            assert rows[-1]["state"] == pytest.approx(sum(value(t) for t in ledger), abs=1e-4)
 
 
 def transaction_pages(simulator: BlueCurrentSimulator) -> int:
@@ -183,11 +204,11 @@ async def test_history_is_imported_into_hourly_statistics(
         ]
 
     # Running the import again adds nothing and changes no row.
-    before = {k: await stored_rows(hass, statistic_id(e, k)) for e in POINTS for k in ("energy",)}
+    before = {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS}
     pages = transaction_pages(simulator)
     assert await manager.async_import() == 0
     await async_wait_recording_done(hass)
-    after = {k: await stored_rows(hass, statistic_id(e, k)) for e in POINTS for k in ("energy",)}
+    after = {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS}
     assert after == before
     assert transaction_pages(simulator) == pages + 1  # only the newest page was read again
 
@@ -200,19 +221,24 @@ async def test_statistics_metadata(
     await set_up_and_import(hass, entry)
     from homeassistant.components.recorder.statistics import get_metadata  # noqa: PLC0415
 
+    energy_id = energy_statistic(hass, "BCU101")
     meta = await get_instance(hass).async_add_executor_job(
-        lambda: get_metadata(
-            hass, statistic_ids={statistic_id("BCU101", k) for k in ("energy", "cost")}
-        )
+        lambda: get_metadata(hass, statistic_ids={energy_id, statistic_id("BCU101", "cost")})
     )
-    energy = meta[statistic_id("BCU101", "energy")][1]
+    energy = meta[energy_id][1]
     cost = meta[statistic_id("BCU101", "cost")][1]
     assert energy["unit_of_measurement"] == "kWh"
     assert energy["has_sum"] is True
-    assert energy["source"] == DOMAIN
-    assert energy["name"] == "Driveway charged energy"
+    assert energy["source"] == "recorder"  # the lifetime sensor's own statistic
     assert cost["unit_of_measurement"] == "EUR"
     assert cost["has_sum"] is True
+    assert cost["name"] == "Driveway charging cost"
+    # No second energy statistic to pick in the Energy dashboard.
+    assert statistic_id("BCU101", "energy") not in meta
+    ids = await get_instance(hass).async_add_executor_job(
+        lambda: get_metadata(hass, statistic_ids={statistic_id("BCU101", "energy")})
+    )
+    assert ids == {}
 
 
 async def test_restart_imports_nothing_twice(
@@ -220,7 +246,7 @@ async def test_restart_imports_nothing_twice(
 ) -> None:
     entry = make_entry(simulator)
     await set_up_and_import(hass, entry)
-    rows = {e: await stored_rows(hass, statistic_id(e, "energy")) for e in POINTS}
+    rows = {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS}
     assert await hass.config_entries.async_unload(entry.entry_id)
     pages = transaction_pages(simulator)
 
@@ -231,7 +257,7 @@ async def test_restart_imports_nothing_twice(
 
     assert manager.imported_sessions == 0
     assert transaction_pages(simulator) == pages + 1
-    assert {e: await stored_rows(hass, statistic_id(e, "energy")) for e in POINTS} == rows
+    assert {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS} == rows
     await assert_statistics_match(hass, simulator)
 
 
@@ -240,7 +266,7 @@ async def test_gap_while_home_assistant_was_off_is_filled(
 ) -> None:
     entry = make_entry(simulator)
     await set_up_and_import(hass, entry)
-    old_rows = await stored_rows(hass, statistic_id("BCU102", "energy"))
+    old_rows = await stored_rows(hass, energy_statistic(hass, "BCU102"))
     assert await hass.config_entries.async_unload(entry.entry_id)
 
     # While Home Assistant is off: BCU101 finishes its session, BCU102 charges twice, and a
@@ -268,9 +294,10 @@ async def test_gap_while_home_assistant_was_off_is_filled(
 
     assert manager.imported_sessions == 4
     await assert_statistics_match(hass, simulator)
-    # Hours before the earliest new session keep their rows.
-    new_rows = await stored_rows(hass, statistic_id("BCU102", "energy"))
-    assert new_rows[: len(old_rows)] == old_rows
+    # Hours before the earliest new session keep their readings (the sums all move down by
+    # the new energy, so that they still end at 0 where the live statistics begin).
+    new_rows = await stored_rows(hass, energy_statistic(hass, "BCU102"))
+    assert [r["state"] for r in new_rows[: len(old_rows)]] == [r["state"] for r in old_rows]
     finished = max(manager.sessions("BCU101"), key=lambda s: s.end)
     assert finished.end == START + timedelta(hours=3)
     assert finished.energy > 5.2
@@ -499,8 +526,9 @@ async def test_charge_point_that_joins_gets_its_whole_history(
 
     assert [s.id for s in manager.sessions("BCU103")] == [str(old.transaction_id)]
     assert manager.imported_sessions == 1
-    rows = await stored_rows(hass, statistic_id("BCU103", "energy"))
-    assert rows[-1]["sum"] == pytest.approx(11.0)
+    rows = await stored_rows(hass, energy_statistic(hass, "BCU103"))
+    assert rows[-1]["state"] == pytest.approx(11.0)
+    assert rows[-1]["sum"] == pytest.approx(0.0)  # where its live statistics begin
 
 
 # --- bad data -------------------------------------------------------------------------------
@@ -553,14 +581,15 @@ async def test_implausible_sessions_are_skipped_and_later_ones_still_imported(
     assert len(skipped_warnings(caplog)) == len(broken)  # each warned about once
 
     for evse_id in POINTS:
-        rows = await stored_rows(hass, statistic_id(evse_id, "energy"))
+        rows = await stored_rows(hass, energy_statistic(hass, evse_id))
         assert len(rows) < 24 * (HISTORY_DAYS + 2)
         real = [
             t
             for t in simulator.rest.transactions(evse_id=evse_id)
             if str(t.transaction_id) not in broken_ids
         ]
-        assert rows[-1]["sum"] == pytest.approx(sum(t.kwh for t in real), abs=1e-4)
+        assert rows[-1]["state"] == pytest.approx(sum(t.kwh for t in real), abs=1e-4)
+        assert rows[-1]["sum"] == pytest.approx(0.0)
 
 
 async def test_a_ledger_with_a_future_watermark_is_repaired(
