@@ -26,6 +26,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
+    do_adhoc_statistics,
 )
 
 from custom_components.ev_charge_points.brands.bluecurrent.const import (
@@ -47,6 +48,7 @@ from .helpers import CUSTOMER_ID, EMAIL, START, make_entry, setup_entry, wait_fo
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.components.recorder import Recorder
     from homeassistant.core import HomeAssistant
 
@@ -658,3 +660,92 @@ async def test_removing_the_entry_removes_its_ledger(
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+# --- one statistic: back-filled past, live values, restart ----------------------------------
+
+
+LIFETIME = "sensor.driveway_lifetime_energy"
+
+
+async def charge_for_an_hour(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    freezer: FrozenDateTimeFactory,
+    hour: datetime,
+) -> None:
+    """Charge in 5-minute steps (Home Assistant's clock along with the simulator's), each
+    step's statistics compiled by the recorder when it is over, as it does itself."""
+    for minute in range(0, 60, 5):
+        period = hour + timedelta(minutes=minute)
+        for second in range(30, 300, 60):  # each state at a time of its own
+            freezer.move_to(period + timedelta(seconds=second))
+            await simulator.clock.advance(60, step=60)
+            await async_wait_recording_done(hass)
+        await simulator.push_status("BCU101")
+        expected = round(simulator.charge_point("BCU101").session_kwh, 2)
+        await wait_for(
+            hass,
+            lambda expected=expected: (
+                hass.states.get("sensor.driveway_session_energy").state  # type: ignore[union-attr]
+                == str(expected)
+            ),
+        )
+        await async_wait_recording_done(hass)
+        freezer.move_to(period + timedelta(minutes=5))
+        do_adhoc_statistics(hass, start=period)
+        await async_wait_recording_done(hass)
+
+
+def lifetime(hass: HomeAssistant) -> float:
+    state = hass.states.get(LIFETIME)
+    assert state is not None
+    return float(state.state)
+
+
+async def test_one_energy_statistic_from_the_back_filled_past_into_the_live_values(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The lifetime sensor's statistic: the history before it, its live values after, no seam.
+
+    Back-fill, an hour of live values, a restart, another hour: every hourly change of the one
+    statistic is what was charged in that hour, the back-filled past ends exactly where the
+    live values begin, and nothing is counted twice when the import runs again after the
+    restart.
+    """
+    freezer.move_to(START)
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    ledger = simulator.rest.transactions(evse_id="BCU101")
+    assert energy_statistic(hass, "BCU101") == LIFETIME
+    first = lifetime(hass)
+
+    await charge_for_an_hour(hass, simulator, freezer, START)
+    after_first_hour = lifetime(hass)
+    assert after_first_hour > first + 1
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    manager = manager_of(hass, entry)
+    await wait_for(hass, lambda: manager.last_import is not None)
+    await async_wait_recording_done(hass)
+    await charge_for_an_hour(hass, simulator, freezer, START + HOUR)
+    after_second_hour = lifetime(hass)
+
+    rows = await stored_rows(hass, LIFETIME)
+    by_hour = {dt_util.utc_from_timestamp(r["start"]): r for r in rows}
+    # The past: every session of the history, its sums ending at 0 in the hour before.
+    past = [r for hour, r in by_hour.items() if hour < START]
+    assert past[-1]["sum"] == pytest.approx(0.0)
+    assert past[-1]["state"] == pytest.approx(sum(t.kwh for t in ledger), abs=1e-4)
+    changes = hourly_changes(past, -sum(t.kwh for t in ledger))
+    assert changes == pytest.approx(expected_hourly(ledger, lambda t: t.kwh), abs=1e-4)
+    # The live hours go on from 0: each adds what was charged in it, nothing twice.
+    assert by_hour[START]["sum"] == pytest.approx(after_first_hour - first, abs=1e-3)
+    assert by_hour[START + HOUR]["sum"] == pytest.approx(after_second_hour - first, abs=1e-3)
+    sums = [r["sum"] for r in rows]
+    assert sums == sorted(sums)
