@@ -1,0 +1,1 @@
+"""Tests of the integration's Home-Assistant-free core logic."""
