@@ -485,6 +485,12 @@ class HistoryManager:
         """The known completed sessions of one charge point, oldest first."""
         return sorted(self._sessions.get(evse_id, {}).values(), key=lambda s: (s.start, s.id))
 
+    def meter_seed(self, evse_id: str) -> tuple[float, datetime | None]:
+        """Where a new lifetime meter starts: the sum of the past sessions and the last start."""
+        sessions = self.sessions(evse_id)
+        total = round(sum(session.energy for session in sessions), 4)
+        return total, max((session.start for session in sessions), default=None)
+
     async def async_ensure_synced(self) -> None:
         """Load the ledger; run an import if none ran yet, or wait for the running one."""
         await self._async_load()

@@ -50,10 +50,13 @@ def make_entry(simulator: BlueCurrentSimulator, token: str = TOKEN) -> MockConfi
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Add the entry and set it up (the platforms included)."""
+    """Add the entry and set it up (the platforms included, and the first history import:
+    the lifetime meters start from it)."""
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    if entry.state is ConfigEntryState.LOADED and (history := entry.runtime_data.history):
+        await wait_for(hass, history.synced.is_set)
 
 
 def coordinator_of(entry: MockConfigEntry) -> BlueCurrentCoordinator:
