@@ -7,7 +7,7 @@ history: the test scenario's last completed session of BCU101 (12.5 kWh).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
@@ -16,9 +16,9 @@ from homeassistant.const import EVENT_STATE_CHANGED, Platform
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
-from simulators.bluecurrent import BlueCurrentSimulator, SimulatorOptions
+from simulators.bluecurrent import BlueCurrentSimulator, SimClock, SimulatorOptions
 
-from .helpers import START, make_entry, setup_entry, wait_for
+from .helpers import START, make_entry, settle, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,6 +30,7 @@ SESSION = "sensor.driveway_session_energy"
 
 
 HISTORY_KWH = 12.5  # the scenario's last completed session of BCU101
+START_S1 = START - timedelta(minutes=30)  # the session BCU101 runs at START
 
 
 @pytest.fixture(autouse=True)
@@ -230,3 +231,96 @@ async def test_start_moving_before_the_value_resets_is_not_a_new_session(
     await simulator.faults.send_object(frame)
     await wait_for(hass, lambda: value(hass, SESSION) == 0.5)
     assert value(hass, LIFETIME) == pytest.approx(before + 0.5)
+
+
+# --- a whole sequence of bad frames ---------------------------------------------------------
+
+
+async def status(simulator: BlueCurrentSimulator, hass: HomeAssistant, **data: object) -> None:
+    """Send the charge point's CH_STATUS with `data` replaced, and let Home Assistant see it."""
+    await simulator.faults.frames.send_status("BCU101", **data)
+    await settle(hass)
+
+
+@pytest.mark.parametrize(
+    "simulator_options", [SimulatorOptions(stale_start_datetime=True)], ids=["stale_start_quirk"]
+)
+async def test_a_sequence_of_bad_frames_counts_every_kwh_exactly_once(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, recorded: list[float]
+) -> None:
+    """Null and empty times, dips, negative and absurd values, the quirk, a late frame.
+
+    The meter ends at the history plus exactly what the two sessions delivered.
+    """
+    await set_up(hass, make_entry(simulator))
+    assert value(hass, LIFETIME) == HISTORY_KWH + 5.2
+    await charge(hass, simulator, 120)
+
+    # Times that are not sent every time: null, then empty, then a normal push.
+    await status(simulator, hass, start_datetime=None, stop_datetime=None)
+    await status(simulator, hass, start_datetime="", stop_datetime="")
+    await charge(hass, simulator, 60)
+    # A dip that recovers, a negative value, an absurd spike.
+    await status(simulator, hass, actual_kwh=round(session_kwh(simulator) - 1.5, 2))
+    await status(simulator, hass, actual_kwh=-3.0)
+    await status(simulator, hass, actual_kwh=1e9)
+    await charge(hass, simulator, 120)
+    assert value(hass, LIFETIME) == pytest.approx(HISTORY_KWH + session_kwh(simulator), abs=1e-6)
+
+    # The first session ends; remember one of its frames to send late.
+    late_frame = simulator._status_object(simulator.charge_point("BCU101"), push=False)
+    await simulator.clock.advance(60, step=60)
+    await simulator.unplug("BCU101")
+    await settle(hass)
+    (first,) = [
+        t for t in simulator.rest.transactions(evse_id="BCU101") if t.started_at == START_S1
+    ]
+
+    # A new session: its first push still carries the old start (the quirk).
+    await simulator.clock.advance(300, step=60)
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)
+    await charge(hass, simulator, 300)
+    # One late frame of the previous session, then more of the new one with a null start.
+    await simulator.faults.send_object(late_frame)
+    await settle(hass)
+    await status(simulator, hass, start_datetime=None)
+    await charge(hass, simulator, 300)
+
+    second = session_kwh(simulator)
+    assert 0 < second < first.kwh
+    assert value(hass, LIFETIME) == pytest.approx(HISTORY_KWH + first.kwh + second, abs=1e-6)
+    assert recorded == sorted(recorded)  # never down
+
+
+AUTUMN = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)  # 02:00 summer time in Amsterdam
+
+
+@pytest.mark.parametrize("simulator_clock", [SimClock(AUTUMN)], ids=["autumn_clock_change"])
+async def test_sessions_in_the_repeated_autumn_hour(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, recorded: list[float]
+) -> None:
+    """Server times are naive Amsterdam time: 02:00-03:00 happens twice on 25 October.
+
+    A session starts at 02:40 (summer time) and ends at 02:20 (winter time, read as summer
+    time: before its start); the next starts at 02:30 (winter time). Each counts once.
+    """
+    await set_up(hass, make_entry(simulator))
+    history = sum(
+        t.kwh for t in simulator.rest.transactions(evse_id="BCU101") if t.ended_at < AUTUMN
+    )
+    await charge(hass, simulator, 300)
+    await simulator.unplug("BCU101")  # 00:05 UTC
+    await simulator.clock.advance(35 * 60, step=60)
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)  # 00:40 UTC = 02:40 CEST
+    await charge(hass, simulator, 40 * 60)
+    await simulator.unplug("BCU101")  # 01:20 UTC = 02:20 CET
+    await settle(hass)
+    await simulator.clock.advance(10 * 60, step=60)
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)  # 01:30 UTC = 02:30 CET
+    await charge(hass, simulator, 10 * 60)
+
+    done = [t.kwh for t in simulator.rest.transactions(evse_id="BCU101") if t.ended_at >= AUTUMN]
+    assert len(done) == 2
+    expected = history + sum(done) + session_kwh(simulator)
+    assert value(hass, LIFETIME) == pytest.approx(expected, abs=1e-6)
+    assert recorded == sorted(recorded)
