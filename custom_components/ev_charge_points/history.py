@@ -616,6 +616,13 @@ class HistoryManager:
             async_import_statistics,
         )
 
+        for evse_id, sessions_by_id in self._sessions.items():
+            if evse_id not in self._live_from and sessions_by_id:
+                # Never back-filled into the lifetime sensor (a ledger of an earlier version,
+                # which wrote an external statistic): all of its sessions are pending.
+                first = _hour_floor(min(s.start for s in sessions_by_id.values()))
+                pending = self._statistics_from.get(evse_id)
+                self._statistics_from[evse_id] = first if pending is None else min(pending, first)
         for evse_id, since in list(self._statistics_from.items()):
             if since is None:
                 continue

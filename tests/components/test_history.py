@@ -749,3 +749,41 @@ async def test_one_energy_statistic_from_the_back_filled_past_into_the_live_valu
     assert by_hour[START + HOUR]["sum"] == pytest.approx(after_second_hour - first, abs=1e-3)
     sums = [r["sum"] for r in rows]
     assert sums == sorted(sums)
+
+
+async def test_ledger_of_an_earlier_version_is_back_filled_into_the_lifetime_statistic(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    simulator: BlueCurrentSimulator,
+) -> None:
+    """Sessions an earlier version imported (into the external statistic) are not lost."""
+    entry = make_entry(simulator)
+    old_start = START - timedelta(days=40)
+    hass_storage[f"{DOMAIN}.history.{entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.history.{entry.entry_id}",
+        "data": {
+            "watermark": START.isoformat(),
+            "complete": list(POINTS),
+            "statistics_from": {},
+            "sessions": [
+                {
+                    "id": "1",
+                    "charge_point_id": "BCU101",
+                    "charge_point_name": "Driveway",
+                    "start": old_start.isoformat(),
+                    "end": (old_start + HOUR).isoformat(),
+                    "energy": 10.0,
+                }
+            ],
+        },
+    }
+    manager = await set_up_and_import(hass, entry)
+    rows = await stored_rows(hass, energy_statistic(hass, "BCU101"))
+    assert dt_util.utc_from_timestamp(rows[0]["start"]) == old_start
+    assert rows[0]["state"] == pytest.approx(10.0)
+    assert rows[-1]["state"] == pytest.approx(
+        sum(s.energy for s in manager.sessions("BCU101")), abs=1e-4
+    )
+    assert rows[-1]["sum"] == pytest.approx(0.0)
