@@ -8,10 +8,11 @@ One `HistoryManager` per config entry:
   (recorder) statistic, with the hours before that sensor's live statistics begin ("live
   from"): each session spread over the hours it spans in proportion to the time, only its part
   before "live from" (a part in that first live hour goes to the hour before it, so nothing is
-  lost). The back-filled sums run up to 0 at the last back-filled hour, where the recorder's
-  own sums of the live values start (at 0, from the sensor's first reading): one series with
-  no overlap and no gap, whatever order the two arrive in. Its state column is the meter
-  reading the history explains (the running total of the sessions);
+  lost; of the session running at "live from", exactly the energy it had then). The
+  back-filled sums run up to 0 at the last back-filled hour, where the recorder's own sums of
+  the live values start (at 0, from the sensor's first reading): one series with no overlap
+  and no gap, whatever order the two arrive in. Its state column is the meter reading the
+  history explains (the running total of the sessions);
 - imports the cost as an hourly external statistic per charge point in the tariff currency
   (no sensor carries a lifetime cost, so nothing else could count it twice).
   Both are pure functions of the ledger, rows are upserted by their start hour, so a re-import
@@ -31,7 +32,7 @@ import asyncio
 import contextlib
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
 
@@ -67,6 +68,8 @@ REREAD_WINDOW: Final = timedelta(days=1)
 # The server books a finished session with some delay (inferred); import a little later.
 SESSION_END_IMPORT_DELAY: Final = 60.0
 HOUR: Final = timedelta(hours=1)
+# The history and the live frames may state a session's start a little differently.
+SAME_START: Final = timedelta(minutes=2)
 # Statistics are looked for from here on (no charge point history is older).
 EARLIEST_STATISTIC: Final = datetime(2000, 1, 1, tzinfo=UTC)
 # Diagnostics wait this long (s) for an import that is running.
@@ -207,9 +210,26 @@ def cumulative_rows(buckets: dict[datetime, float], since: datetime | None) -> l
     return rows
 
 
-def backfill_rows(sessions: Iterable[ChargingSession], live_from: datetime) -> list[StatisticData]:
-    """Energy rows of the hours before `live_from`'s hour, their sums ending at 0 (see above)."""
+def backfill_rows(
+    sessions: Iterable[ChargingSession],
+    live_from: datetime,
+    running: tuple[datetime, float] | None = None,
+) -> list[StatisticData]:
+    """Energy rows of the hours before `live_from`'s hour, their sums ending at 0 (see above).
+
+    `running`: the start and energy of the session that ran when the live values began. Its
+    part before them is exactly that energy (the live values count only what came after),
+    not a share in proportion to the time.
+    """
     first_live_hour = _hour_floor(live_from)
+    if running is not None:
+        start, energy = running
+        sessions = [
+            replace(s, end=live_from, energy=energy)
+            if abs(s.start - start) <= SAME_START and s.end > live_from
+            else s
+            for s in sessions
+        ]
     buckets = hourly_amounts(sessions, lambda s: s.energy, until=live_from)
     if (in_live_hour := buckets.pop(first_live_hour, 0.0)) > 0:
         last = first_live_hour - HOUR
@@ -312,6 +332,8 @@ class HistoryManager:
         self._statistics_from: dict[str, datetime | None] = {}
         # Where each lifetime sensor's own (live) statistics begin: back-filled before it.
         self._live_from: dict[str, datetime] = {}
+        # The session that ran when those live statistics began: its start and energy then.
+        self._live_session: dict[str, tuple[datetime, float]] = {}
         self._loaded = False
         self._lock = asyncio.Lock()
         self._listeners: list[CALLBACK_TYPE] = []
@@ -457,6 +479,11 @@ class HistoryManager:
         self._complete = set(stored.get("complete", []))
         for evse_id, since in (stored.get("live_from") or {}).items():
             self._live_from[evse_id] = dt_util.as_utc(datetime.fromisoformat(since))
+        for evse_id, (start, energy) in (stored.get("live_session") or {}).items():
+            self._live_session[evse_id] = (
+                dt_util.as_utc(datetime.fromisoformat(start)),
+                float(energy),
+            )
         self._skipped.update(str(item) for item in stored.get("skipped", []))
         for evse_id, since in (stored.get("statistics_from") or {}).items():
             self._statistics_from[evse_id] = (
@@ -470,6 +497,10 @@ class HistoryManager:
             "complete": sorted(self._complete),
             "skipped": sorted(self._skipped),
             "live_from": {evse_id: since.isoformat() for evse_id, since in self._live_from.items()},
+            "live_session": {
+                evse_id: [start.isoformat(), energy]
+                for evse_id, (start, energy) in self._live_session.items()
+            },
             "statistics_from": {
                 evse_id: None if since is None else since.isoformat()
                 for evse_id, since in self._statistics_from.items()
@@ -600,6 +631,16 @@ class HistoryManager:
             )
             if found := rows.get(entity_id):
                 first = min(first, dt_util.utc_from_timestamp(found[0]["start"]))
+        point = self.coordinator.data.charge_points.get(evse_id)
+        if (
+            first == now
+            and point is not None
+            and point.session_start is not None
+            and point.session_energy is not None
+            and (point.session_stop is None or point.session_stop < point.session_start)
+        ):
+            # The lifetime sensor's first reading (the live zero point) holds this much of it.
+            self._live_session[evse_id] = (point.session_start, point.session_energy)
         self._live_from[evse_id] = first
         return first
 
@@ -630,7 +671,8 @@ class HistoryManager:
             if (entity_id := self.lifetime_entity_id(evse_id)) is None:
                 continue  # no lifetime sensor (yet): its rows wait for it
             live_from = await self._async_live_from(evse_id, entity_id)
-            if since < live_from and (rows := backfill_rows(sessions, live_from)):
+            running = self._live_session.get(evse_id)
+            if since < live_from and (rows := backfill_rows(sessions, live_from, running)):
                 energy: StatisticMetaData = {
                     "source": "recorder",
                     "statistic_id": entity_id,

@@ -750,6 +750,21 @@ async def test_one_energy_statistic_from_the_back_filled_past_into_the_live_valu
     sums = [r["sum"] for r in rows]
     assert sums == sorted(sums)
 
+    # The session that ran across the seam ends and is imported: the past gets exactly the
+    # energy it had before the live values began (the 5.2 kWh of the meter's first reading),
+    # not a share in proportion to the time; the live hours stay as they are.
+    await simulator.unplug("BCU101")
+    assert await manager.async_import() == 1
+    await async_wait_recording_done(hass)
+    (spanning,) = [t for t in simulator.rest.transactions(evse_id="BCU101") if t not in ledger]
+    assert spanning.kwh == pytest.approx(after_second_hour - first + 5.2, abs=0.01)
+    after = {dt_util.utc_from_timestamp(r["start"]): r for r in await stored_rows(hass, LIFETIME)}
+    past = [r for hour, r in after.items() if hour < START]
+    assert past[-1]["sum"] == pytest.approx(0.0)
+    assert past[-1]["state"] == pytest.approx(sum(t.kwh for t in ledger) + 5.2, abs=1e-4)
+    assert after[START] == by_hour[START]
+    assert after[START + HOUR] == by_hour[START + HOUR]
+
 
 async def test_ledger_of_an_earlier_version_is_back_filled_into_the_lifetime_statistic(
     recorder_mock: Recorder,
