@@ -51,6 +51,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
 
 from .const import DOMAIN, LIFETIME_ENERGY, LOGGER
+from .lifetime_meter import ABSURD_SESSION_KWH, CLOCK_SKEW, DEFAULT_MAX_POWER_KW
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -74,12 +75,9 @@ SAME_START: Final = timedelta(minutes=2)
 EARLIEST_STATISTIC: Final = datetime(2000, 1, 1, tzinfo=UTC)
 # Diagnostics wait this long (s) for an import that is running.
 DIAGNOSTICS_WAIT: Final = 15.0
-# Server clocks run a little ahead of ours; a session that stops later than this is broken.
-FUTURE_SLACK: Final = timedelta(minutes=10)
 # A session longer than this is a broken record (at most a month of hourly rows).
 MAX_SESSION_DURATION: Final = timedelta(days=31)
-# The most an EV charge point delivers (22 kW, with a margin), and a rounding allowance.
-MAX_POWER_KW: Final = 27.5
+# Rounding allowance on the physical bound of a session's energy.
 ENERGY_SLACK_KWH: Final = 1.0
 
 
@@ -147,7 +145,7 @@ class ChargingSession:
 
 def implausible(session: ChargingSession, now: datetime) -> str | None:
     """Why a session cannot be real (a broken record), or None when it can."""
-    if session.end > now + FUTURE_SLACK:
+    if session.end > now + CLOCK_SKEW:
         return "it ends in the future"
     duration = session.end - session.start
     if duration > MAX_SESSION_DURATION:
@@ -155,7 +153,9 @@ def implausible(session: ChargingSession, now: datetime) -> str | None:
     energy = session.energy
     if not math.isfinite(energy) or energy < 0:
         return "its energy is not a positive number"
-    if energy > MAX_POWER_KW * duration.total_seconds() / 3600 + ENERGY_SLACK_KWH:
+    # The lifetime meter's bounds: no session holds more, no charge point delivers faster.
+    bound = DEFAULT_MAX_POWER_KW * duration.total_seconds() / 3600 + ENERGY_SLACK_KWH
+    if energy > min(ABSURD_SESSION_KWH, bound):
         return "it holds more energy than a charge point can deliver in its time"
     return None
 
@@ -471,7 +471,7 @@ class HistoryManager:
             self._sessions.setdefault(session.charge_point_id, {})[session.id] = session
         if watermark := stored.get("watermark"):
             self._watermark = dt_util.as_utc(datetime.fromisoformat(watermark))
-        if self._watermark is not None and self._watermark > now + FUTURE_SLACK:
+        if self._watermark is not None and self._watermark > now + CLOCK_SKEW:
             self._watermark = max(
                 (s.end for sessions in self._sessions.values() for s in sessions.values()),
                 default=None,
@@ -738,6 +738,10 @@ class HistoryManager:
                 for evse_id, since in self._statistics_from.items()
                 if since is not None
             },
+            "live_from": {
+                evse_id: since.isoformat() for evse_id, since in sorted(self._live_from.items())
+            },
+            "skipped_sessions": len(self._skipped),
             "last_import": None if self.last_import is None else self.last_import.isoformat(),
             "last_error": self.last_error,
         }
