@@ -29,8 +29,19 @@ OTHER_LANGUAGES = sorted(path for path in TRANSLATIONS.glob("*.json") if path !=
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Words a translation may share with English: brand names and words the language uses as they are.
 SAME_AS_ENGLISH = {
-    "de": {"Blue Current", "Boost", "Offline", "Online"},
-    "nl": {"Account", "Blue Current", "Boost", "Is offline", "Is online", "Offline", "Online"},
+    "de": {"Blue Current", "Boost", "go-e", "Offline", "Online", "veCharge"},
+    "nl": {
+        "Account",
+        "Blue Current",
+        "Boost",
+        "go-e",
+        "Is offline",
+        "Is online",
+        "Offline",
+        "Online",
+        "Token",
+        "veCharge",
+    },
 }
 
 

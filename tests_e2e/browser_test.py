@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 from playwright.sync_api import Page, sync_playwright
 from websockets.sync.client import connect as ws_connect
 
+from tests_e2e import goe_steps, vecharge_steps
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -105,6 +107,8 @@ class Develop:
     run_dir: Path
     ha_port: int = field(default_factory=free_port)
     sim_port: int = field(default_factory=free_port)
+    goe_sim_port: int = field(default_factory=free_port)
+    vecharge_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -138,6 +142,8 @@ class Develop:
             **os.environ,
             "EVCP_HA_PORT": str(self.ha_port),
             "EVCP_SIM_PORT": str(self.sim_port),
+            "EVCP_GOE_SIM_PORT": str(self.goe_sim_port),
+            "EVCP_VECHARGE_PORT": str(self.vecharge_port),
             "EVCP_CONFIG_DIR": str(self.config_dir),
         }
         with self.output.open("wb") as out:
@@ -386,6 +392,23 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
                 page.locator("hui-sensor-entity-row", has_text=LIVE_SENSOR).wait_for()
                 page.wait_for_timeout(1000)  # let the cards finish rendering
                 page.screenshot(path=SCREENSHOTS / "device.png")
+
+            goe_steps.run(
+                page,
+                develop.ha_url,
+                develop.goe_sim_port,
+                lambda title: step(page, title, failures),
+                SCREENSHOTS,
+            )
+            vecharge_url = f"http://{HOST}:{develop.vecharge_port}"
+            vecharge_steps.run(
+                page,
+                ha_url=develop.ha_url,
+                sim_url=vecharge_url,
+                step=step,
+                failures=failures,
+                screenshots=SCREENSHOTS,
+            )
         finally:
             with contextlib.suppress(Exception):  # a failure report matters more than this
                 context.close()

@@ -61,6 +61,13 @@ class ChargerActivity(StrEnum):
     DELAYED = "delayed"
 
 
+class AccessMode(StrEnum):
+    """Who may charge at the charge point."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
 class VehicleState(StrEnum):
     """IEC 61851 control-pilot state (A-F) in words."""
 
@@ -113,10 +120,24 @@ class _DerivedValues:
 
     __slots__ = ("_average_current", "_average_voltage", "_power")
 
-    def _derive(self, voltage: PhaseValues, current: PhaseValues) -> None:
-        self._power = _phase_power(voltage, current)
+    def _derive(
+        self, voltage: PhaseValues, current: PhaseValues, measured: float | None = None
+    ) -> None:
+        self._power = measured if measured is not None else _phase_power(voltage, current)
         self._average_current = _phase_mean(current)
         self._average_voltage = _phase_mean(voltage)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MeterData:
+    """One measured circuit of a metering device (a go-e controller's category)."""
+
+    index: int
+    name: str
+    power: float | None = None
+    energy_in: float | None = None
+    energy_out: float | None = None
+    current: PhaseValues = (None, None, None)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -153,18 +174,48 @@ class ChargePointData(_DerivedValues):
     tariff_price: float | None = None
     # Charging allowed (brands with a charging on/off switch); Blue Current has none.
     charging_enabled: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Active power in W as the charge point measures it (power factor included); brands that
+    # report it set it, and `power` shows it instead of the V x I estimate.
+    measured_power: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Fields of brands with a local meter (go-e); Blue Current leaves them None.
+    phase_power: PhaseValues | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Power factor per phase in %.
+    power_factor: PhaseValues | None = field(default=None, metadata=OMIT_IF_NONE)
+    # The device's own lifetime meter in kWh.
+    lifetime_energy: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    temperature: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Whether the point's own logic lets the car charge now.
+    charging_allowed: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # The live current ceiling in A the device stores (brands that keep it on the device).
+    current_limit: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Why the point charges or not, and its fault: the brand's own vocabulary (enum options).
+    status_reason: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    error: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    force_state: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    phase_mode: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    pv_surplus: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Energy after which the session stops, in kWh (0: no limit).
+    energy_limit: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    # A metering device's circuits (no charging of its own).
+    meters: tuple[MeterData, ...] | None = field(default=None, metadata=OMIT_IF_NONE)
+    # The charge point's Wi-Fi link to the cloud (brands that report it).
+    wifi_connected: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # When the charge point (or its current user) last connected to the backend.
+    last_connected: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
+    access_mode: AccessMode | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def __post_init__(self) -> None:
         """Compute the derived values."""
-        self._derive(self.voltage, self.current)
+        self._derive(self.voltage, self.current, self.measured_power)
 
     @property
     def power(self) -> float | None:
-        """Active power in W: the sum of V x I over the phases where both are known.
+        """Active power in W: the device's measurement, else the sum of V x I over the phases.
 
-        Per-phase voltages are phase-to-neutral, so this is the real three-phase power
-        (the vendor library's avg V x avg I x 1.732 is off by up to a factor of sqrt 3).
-        None when no phase has both a voltage and a current.
+        `measured_power` wins where a brand reports one (go-e's meter). Otherwise: per-phase
+        voltages are phase-to-neutral, so this is the real three-phase power (the vendor
+        library's avg V x avg I x 1.732 is off by up to a factor of sqrt 3).
+        None when neither is known.
         """
         return self._power
 

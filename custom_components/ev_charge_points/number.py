@@ -48,7 +48,8 @@ CURRENT_LIMIT_DESCRIPTION = EVNumberEntityDescription(
     native_step=1,
     capability=Capability.CURRENT_LIMIT,
     # Online and the point's maximum; the schedules are account data (they wake everybody).
-    reads=("activity", "max_usage"),
+    # current_limit: brands that keep the limit on the device publish it as a field.
+    reads=("activity", "max_usage", "current_limit"),
 )
 NUMBERS: tuple[EVNumberEntityDescription, ...] = (CURRENT_LIMIT_DESCRIPTION,)
 

@@ -158,7 +158,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         value_fn=lambda cp: cp.average_voltage,
     ),
     EVChargePointSensorEntityDescription(
-        # Sum of voltage x current per phase, not the vendor library's sqrt(3) estimate.
+        # Measured where the brand reports it; else the sum of voltage x current per phase,
+        # not the vendor library's sqrt(3) estimate.
         key="power",
         capability=Capability.METERING,
         translation_key="power",
@@ -166,7 +167,7 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
-        reads=("voltage", "current"),
+        reads=("voltage", "current", "measured_power"),
         value_fn=lambda cp: cp.power,
     ),
     EVChargePointSensorEntityDescription(
@@ -376,7 +377,9 @@ async def async_setup_entry(
                 sensor.async_on_remove(partial(grids_added.discard, grid_id))
                 yield sensor
 
-    async_setup_charge_point_entities(hass, entry, _create, async_add_entities)
+    async_setup_charge_point_entities(
+        hass, entry, _create, async_add_entities, platform=Platform.SENSOR
+    )
 
     # Figures of the whole account, from brands that have them (on the account device).
     if account_entities := entry.runtime_data.brand.account_entities.get(Platform.SENSOR):

@@ -44,6 +44,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.storage import Store
+from vecharge_entry import add_vecharge_entry, add_vecharge_parser, simulator_url
 
 DOMAIN = "ev_charge_points"
 REPO = Path(__file__).resolve().parents[2]
@@ -96,7 +97,9 @@ async def _write_store(hass: HomeAssistant, key: str, version: int, data: dict[s
     await Store[dict[str, Any]](hass, version, key, private=True).async_save(data)
 
 
-async def _point_entries_at_simulator(hass: HomeAssistant, sim_url: str, *, remove: bool) -> None:
+async def _point_entries_at_simulator(
+    hass: HomeAssistant, sim_url: str, *, remove: bool, vecharge_url: str | None = None
+) -> None:
     """Update (or remove) this integration's stored entries; Home Assistant is not running."""
     store = Store[dict[str, Any]](
         hass, ENTRIES_VERSION, ENTRIES_KEY, minor_version=ENTRIES_VERSION_MINOR, private=True
@@ -112,8 +115,11 @@ async def _point_entries_at_simulator(hass: HomeAssistant, sim_url: str, *, remo
         stored["entries"] = [entry for entry in entries if entry.get("domain") != DOMAIN]
         _say(f"--manual: removed {len(ours)} EV Charge Points entry from the config dir")
     else:
+        # go-e entries keep their host: the go-e simulator listens on the same port every run;
+        # veCharge entries point at the veCharge simulator.
         for entry in ours:
-            entry["data"][CONF_URL] = sim_url
+            if entry.get("data", {}).get("brand") != "goe":
+                entry["data"][CONF_URL] = simulator_url(entry["data"], sim_url, vecharge_url)
     await store.async_save(stored)
 
 
@@ -134,7 +140,9 @@ async def _prepare(args: argparse.Namespace) -> None:
     user_data = await user_store.async_load() or {}
     user_data.setdefault("core", {})["showAdvanced"] = True
     await user_store.async_save(user_data)
-    await _point_entries_at_simulator(hass, args.sim_url, remove=args.manual)
+    await _point_entries_at_simulator(
+        hass, args.sim_url, remove=args.manual, vecharge_url=args.vecharge_url
+    )
     # The auth store saves with a delay, flushed on the final-write event; this hass never
     # started (async_stop would return at once), so fire that event ourselves.
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
@@ -233,12 +241,39 @@ def _add_entry(args: argparse.Namespace) -> None:
     _say(f"added EV Charge Points entry {result['title']!r} ({state})")
 
 
+def _add_goe_entry(args: argparse.Namespace) -> None:
+    """Add the go-e simulator's charger through the flow: brand menu, go-e, on my network."""
+    ha_url = args.ha_url.rstrip("/")
+    token = login(ha_url, args.username, args.password)
+    flow = _request(
+        f"{ha_url}/api/config/config_entries/flow", data={"handler": DOMAIN}, token=token
+    )
+    for choice in ("goe", "goe_local"):
+        flow = _request(
+            f"{ha_url}/api/config/config_entries/flow/{flow['flow_id']}",
+            data={"next_step_id": choice},
+            token=token,
+        )
+    result = _request(
+        f"{ha_url}/api/config/config_entries/flow/{flow['flow_id']}",
+        data={"host": args.host},
+        token=token,
+    )
+    if result.get("type") == "abort" and result.get("reason") == "already_configured":
+        _say(f"go-e entry exists, at {args.host}")
+        return
+    if result.get("type") != "create_entry":
+        raise SystemExit(f"develop: the go-e config flow did not create an entry: {result}")
+    _say(f"added go-e entry {result['title']!r}")
+
+
 def main() -> None:
     """Parse the command line and run one step."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--username", default="demo")
     parser.add_argument("--password", default="demo1234")
     parser.add_argument("--sim-url", required=True)
+    parser.add_argument("--vecharge-url", default=None, help="the veCharge simulator's URL")
     commands = parser.add_subparsers(dest="command", required=True)
     config = commands.add_parser("config", help="prepare the config dir (Home Assistant stopped)")
     config.add_argument("--config-dir", type=Path, required=True)
@@ -246,9 +281,17 @@ def main() -> None:
     add_entry = commands.add_parser("add-entry", help="add the entry through the config flow")
     add_entry.add_argument("--ha-url", required=True)
     add_entry.add_argument("--api-token", required=True)
+    add_goe = commands.add_parser("add-goe-entry", help="add the go-e simulator's charger")
+    add_goe.add_argument("--ha-url", required=True)
+    add_goe.add_argument("--host", required=True)
+    add_vecharge_parser(commands)
     args = parser.parse_args()
     if args.command == "config":
         asyncio.run(_prepare(args))
+    elif args.command == "add-goe-entry":
+        _add_goe_entry(args)
+    elif args.command == "add-vecharge-entry":
+        add_vecharge_entry(args, login=login, request=_request, say=_say)
     else:
         _add_entry(args)
 

@@ -10,14 +10,17 @@ until Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
-import sys
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from simulators.common.cli import run, write
 
 from .scenario import SCENARIO_DIR, Scenario
 from .server import BlueCurrentSimulator, SimulatorOptions
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -46,12 +49,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _write(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-async def _serve(args: argparse.Namespace) -> None:
+async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
     scenario = Scenario.from_file(args.scenario)
     options = SimulatorOptions(
         realtime=args.realtime,
@@ -59,36 +57,29 @@ async def _serve(args: argparse.Namespace) -> None:
         smart_charging_replies=args.smart_charging_replies,
         reject_second_connection=args.reject_second_connection,
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
     async with BlueCurrentSimulator(
         scenario, options=options, host=args.host, port=args.port
     ) as sim:
         tokens = [account.api_token for account in scenario.accounts]
         if args.print_tokens:
             for token in tokens:
-                _write(token)
+                write(token)
         else:
-            _write(f"Blue Current simulator listening on {sim.url}")
-            _write(f"  app socket:  {sim.app_url}")
-            _write(f"  control:     {sim.control_url}")
-            _write(f"  clock:       {'realtime' if args.realtime else 'manual (/control advance)'}")
+            write(f"Blue Current simulator listening on {sim.url}")
+            write(f"  app socket:  {sim.app_url}")
+            write(f"  control:     {sim.control_url}")
+            write(f"  clock:       {'realtime' if args.realtime else 'manual (/control advance)'}")
             for account in scenario.accounts:
                 points = ", ".join(p.evse_id for p in account.charge_points)
-                _write(f"  API token:   {account.api_token}  ({account.email}: {points})")
-            _write("Press Ctrl-C to stop.")
+                write(f"  API token:   {account.api_token}  ({account.email}: {points})")
+            write("Press Ctrl-C to stop.")
         await stop.wait()
-    _write("Simulator stopped.")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
     args = _parse_args(argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args))
+    run(functools.partial(_serve, args))
 
 
 if __name__ == "__main__":

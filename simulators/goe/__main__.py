@@ -11,15 +11,18 @@ are not printed.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
-import sys
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from simulators.common.cli import run, write
 
 from .options import SimulatorOptions
 from .scenario import SCENARIO_DIR, Scenario
 from .server import GoeSimulator
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -42,12 +45,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _write(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-async def _serve(args: argparse.Namespace) -> None:
+async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
     options = SimulatorOptions(
         family=args.family,
         realtime=args.realtime,
@@ -55,31 +53,24 @@ async def _serve(args: argparse.Namespace) -> None:
         partial_set_status=args.partial_set_status,
         legacy_model_status=args.legacy_model_status,
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
     scenario = Scenario.from_file(args.scenario)
     async with GoeSimulator(scenario, options=options, host=args.host, port=args.port) as sim:
-        _write(f"go-e simulator listening on {sim.url}")
-        _write(f"  control:  {sim.control_url}")
-        _write(f"  clock:    {'realtime' if args.realtime else 'manual (/control advance)'}")
+        write(f"go-e simulator listening on {sim.url}")
+        write(f"  control:  {sim.control_url}")
+        write(f"  clock:    {'realtime' if args.realtime else 'manual (/control advance)'}")
         for serial, device in sim.devices.items():
-            _write(
+            write(
                 f"  {device.kind} {serial}: local {sim.local_url(serial)}  "
                 f"cloud host {sim.cloud_host(serial)} -> {sim.url}"
             )
-        _write("Press Ctrl-C to stop.")
+        write("Press Ctrl-C to stop.")
         await stop.wait()
-    _write("Simulator stopped.")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
     args = _parse_args(argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args))
+    run(functools.partial(_serve, args))
 
 
 if __name__ == "__main__":

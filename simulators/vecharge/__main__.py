@@ -10,15 +10,18 @@ Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
-import sys
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from simulators.common.cli import run, write
 
 from .options import SimulatorOptions
 from .scenario import SCENARIO_DIR, Scenario
 from .server import VeChargeSimulator
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -39,11 +42,6 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _write(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
 def _options(args: argparse.Namespace) -> SimulatorOptions:
     options = SimulatorOptions(log_interval=args.log_interval)
     if args.refusal_style:
@@ -56,36 +54,29 @@ def _options(args: argparse.Namespace) -> SimulatorOptions:
     return options
 
 
-async def _serve(args: argparse.Namespace) -> None:
+async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
     scenario = Scenario.from_file(args.scenario)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
     async with VeChargeSimulator(
         scenario, options=_options(args), host=args.host, port=args.port
     ) as sim:
         if args.realtime:
             sim.clock.start_realtime()
-        _write(f"veCharge simulator listening on {sim.url}")
-        _write(f"  control:     {sim.control_url}")
-        _write(f"  clock:       {'realtime' if args.realtime else 'manual (/control advance)'}")
+        write(f"veCharge simulator listening on {sim.url}")
+        write(f"  control:     {sim.control_url}")
+        write(f"  clock:       {'realtime' if args.realtime else 'manual (/control advance)'}")
         for user in scenario.users:
             chargers = ", ".join(
                 c.charger_id for c in scenario.chargers if c.user_id == user.user_id
             )
-            _write(f"  token:       {user.token}  ({user.user_id}: {chargers})")
-        _write("Press Ctrl-C to stop.")
+            write(f"  token:       {user.token}  ({user.user_id}: {chargers})")
+        write("Press Ctrl-C to stop.")
         await stop.wait()
-    _write("Simulator stopped.")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
     args = _parse_args(argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args))
+    run(functools.partial(_serve, args))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from simulators.bluecurrent.protocol import HA_PATH
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         BlueCurrentCoordinator,
     )
     from simulators.bluecurrent import BlueCurrentSimulator
+    from simulators.bluecurrent.protocol import JSONObject
 
 
 def _real_monotonic() -> float:
@@ -49,13 +51,32 @@ def make_entry(simulator: BlueCurrentSimulator, token: str = TOKEN) -> MockConfi
     )
 
 
+def ha_commands(simulator: BlueCurrentSimulator, name: str) -> list[JSONObject]:
+    """Payloads of the `name` commands that came in on /haserver.
+
+    The app socket (pybluecurrent: history, account figures, app-only commands) sends some
+    of the same commands (VALIDATE_API_TOKEN, HELLO, GET_CHARGE_POINTS); they are left out.
+    """
+    return [rc.payload for rc in simulator.received if rc.name == name and rc.path == HA_PATH]
+
+
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Add the entry and set it up (the platforms included, and the first history import:
-    the lifetime meters start from it)."""
+    """Add the entry and set it up (the platforms included)."""
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    if entry.state is ConfigEntryState.LOADED and (history := entry.runtime_data.history):
+    await wait_for_first_import(hass, entry)
+
+
+async def wait_for_first_import(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Wait until the history's first import (its app-socket connection) is over.
+
+    Tests that inject faults into the simulator's next connection start after it, so the
+    fault meets the connection the test means.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return
+    if (history := entry.runtime_data.history) is not None:
         await wait_for(hass, history.synced.is_set)
 
 

@@ -46,10 +46,10 @@ async def _start_user_flow(hass: HomeAssistant, *, advanced: bool) -> str:
 
 
 async def test_brand_menu_lists_blue_current(hass: HomeAssistant) -> None:
-    """The first step is a menu of the registered brands: Blue Current only, for now."""
+    """The first step is a menu of the registered brands, Blue Current first."""
     menu = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert menu["type"] is FlowResultType.MENU
-    assert menu["menu_options"] == ["bluecurrent"]
+    assert menu["menu_options"] == ["bluecurrent", "goe", "vecharge"]
 
 
 async def test_user_flow_creates_entry(

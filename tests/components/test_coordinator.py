@@ -34,6 +34,7 @@ from .helpers import (
     TOKEN,
     coordinator_of,
     fire,
+    ha_commands,
     make_entry,
     settle,
     setup_entry,
@@ -66,7 +67,7 @@ def entity_states(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
 
 
 def hellos(simulator: BlueCurrentSimulator) -> int:
-    return len(simulator.commands("HELLO"))
+    return len(ha_commands(simulator, "HELLO"))
 
 
 # --- backoff -----------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ async def test_reconnects_after_a_drop(
     fire(hass, 1)
     await wait_for(hass, lambda: coordinator.link_up)
     assert hellos(simulator) == 2
-    assert len(simulator.commands("GET_CHARGE_POINTS")) == 2  # the list is re-read
+    assert len(ha_commands(simulator, "GET_CHARGE_POINTS")) == 2  # the list is re-read
     assert len(simulator.commands("GET_CH_STATUS")) == 4  # every point again
     assert len(simulator.commands("GET_GRID_STATUS")) == 3  # once for the shared grid
     assert simulator.open_connections == 1

@@ -43,7 +43,7 @@ from custom_components.ev_charge_points.const import (
 )
 from custom_components.ev_charge_points.entity import EVChargePointEntity, EVGridEntity
 
-from .helpers import coordinator_of, fire, make_entry, settle, setup_entry, wait_for
+from .helpers import coordinator_of, fire, ha_commands, make_entry, settle, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -146,7 +146,7 @@ class Rig:
         return state.state
 
     def hellos(self) -> int:
-        return len(self.simulator.commands("HELLO"))
+        return len(ha_commands(self.simulator, "HELLO"))
 
     def assert_intact(self) -> None:
         """Same entities and devices as before the fault, each once; the loop still runs."""
@@ -483,7 +483,7 @@ async def test_charge_point_list_with_an_unusable_entry_removes_nothing(
     # The periodic refresh gets a list whose second entry lost its evse_id.
     simulator.faults.fail_next("GET_CHARGE_POINTS", stage="none")
     fire(hass, CHARGE_POINTS_REFRESH_INTERVAL.total_seconds())
-    await wait_for(hass, lambda: len(simulator.commands("GET_CHARGE_POINTS")) == 2)
+    await wait_for(hass, lambda: len(ha_commands(simulator, "GET_CHARGE_POINTS")) == 2)
     entries = [
         {"evse_id": "BCU101", "name": "Driveway", "smart_charging": False},
         {"evse_id": None, "name": "Garage", "smart_charging": False},

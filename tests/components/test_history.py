@@ -16,7 +16,6 @@ from unittest.mock import patch
 import pytest
 from homeassistant.components.recorder import get_instance
 from homeassistant.components.recorder.statistics import statistics_during_period
-from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -29,11 +28,11 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     do_adhoc_statistics,
 )
 
+from custom_components.ev_charge_points.brands.bluecurrent.app_api import AppLoginRequiredError
 from custom_components.ev_charge_points.brands.bluecurrent.const import (
-    CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
-    ISSUE_HISTORY_LOGIN,
+    ISSUE_APP_LOGIN,
 )
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
 from custom_components.ev_charge_points.history import (
@@ -58,11 +57,7 @@ SCENARIO = Path(__file__).parents[2] / "simulators" / "bluecurrent" / "scenarios
 HISTORY_DAYS = 21
 HOUR = timedelta(hours=1)
 POINTS = ("BCU101", "BCU102")
-LOGIN = {
-    CONF_APP_USERNAME: EMAIL,
-    CONF_APP_PASSWORD: "hunter2",
-    CONF_APP_PASSPHRASE: "not-the-real-app-key",
-}
+LOGIN = {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: "hunter2"}
 
 
 @pytest.fixture
@@ -212,7 +207,8 @@ async def test_history_is_imported_into_hourly_statistics(
     await async_wait_recording_done(hass)
     after = {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS}
     assert after == before
-    assert transaction_pages(simulator) == pages + 1  # only the newest page was read again
+    # Only the newest page of each charge point was read again.
+    assert transaction_pages(simulator) == pages + len(POINTS)
 
 
 async def test_statistics_metadata(
@@ -258,7 +254,7 @@ async def test_restart_imports_nothing_twice(
     await async_wait_recording_done(hass)
 
     assert manager.imported_sessions == 0
-    assert transaction_pages(simulator) == pages + 1
+    assert transaction_pages(simulator) == pages + len(POINTS)
     assert {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS} == rows
     await assert_statistics_match(hass, simulator)
 
@@ -329,36 +325,47 @@ async def test_without_recorder_the_ledger_still_fills(
     assert manager.last_error is None
 
 
-@pytest.mark.parametrize("simulator_options", [SimulatorOptions(rest_accepts_api_token=False)])
-async def test_rest_refusing_the_api_token_asks_for_the_app_login(
+def app_login_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"{ISSUE_APP_LOGIN}_{entry.entry_id}")
+
+
+async def test_app_socket_refusing_the_token_asks_for_the_app_login(
     recorder_mock: Recorder, hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
+    """Token refused on the app socket: a repair issue; with e-mail and password it reads on."""
     entry = make_entry(simulator)
     manager = await set_up_and_import(hass, entry)
-    assert manager.last_error == "HistoryLoginRequiredError"
-    assert manager.sessions("BCU101") == []
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{entry.entry_id}")
+    assert manager.source.app_api.credential == "api_token"
+    known = manager.imported_sessions
+
+    simulator.faults.fail_next("VALIDATE_API_TOKEN")  # the app socket only: /haserver stays up
+    with pytest.raises(AppLoginRequiredError) as caught:
+        await manager.async_import()
+    assert caught.value.translation_key == "app_login_required"
+    assert manager.last_error == "AppLoginRequiredError"
+    issue = app_login_issue(hass, entry)
     assert issue is not None
+    assert issue.translation_key == ISSUE_APP_LOGIN
     assert issue.translation_placeholders == {"title": EMAIL}
 
-    # With the app login in the options, the history is read and the issue goes.
+    # With the app login in the options, the next import logs in with it and reads what is new.
     hass.config_entries.async_update_entry(entry, options=LOGIN)
-    await hass.config_entries.async_reload(entry.entry_id)
-    manager = manager_of(hass, entry)
-    await wait_for(hass, lambda: manager.last_import is not None)
-    await async_wait_recording_done(hass)
-    assert manager.last_error is None
-    await assert_statistics_match(hass, simulator)
-    assert (
-        ir.async_get(hass).async_get_issue(DOMAIN, f"{ISSUE_HISTORY_LOGIN}_{entry.entry_id}")
-        is None
+    late = simulator.rest.add_transaction(
+        "BCU102", START + timedelta(hours=1), START + timedelta(hours=2), 7.5
     )
-    assert manager.source.sustainability is not None
-    assert manager.source.sustainability.trees == 1
+    simulator.faults.fail_next("VALIDATE_API_TOKEN")
+    assert await manager.async_import() == 1
+    await async_wait_recording_done(hass)
+    assert manager.source.app_api.credential == "app_login"
+    (login,) = simulator.commands("VALIDATE_PASSWORD")
+    assert login["username"] == EMAIL
+    assert manager.imported_sessions == known + 1
+    assert manager.sessions("BCU102")[-1].id == str(late.transaction_id)
+    assert app_login_issue(hass, entry) is None
+    await assert_statistics_match(hass, simulator)
 
 
-@pytest.mark.parametrize("simulator_options", [SimulatorOptions(rest_accepts_api_token=False)])
-async def test_refused_app_login_starts_reauth(
+async def test_refused_app_login_keeps_asking(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
     entry = make_entry(simulator)
@@ -367,11 +374,21 @@ async def test_refused_app_login_starts_reauth(
         entry, options={**LOGIN, CONF_APP_USERNAME: "someone-else@example.com"}
     )
     manager = await set_up_and_import(hass, entry)
-    assert manager.last_error == "BlueCurrentLoginError"
-    await hass.async_block_till_done()
-    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert flow["context"]["source"] == SOURCE_REAUTH
-    assert flow["step_id"] == "reauth_login"
+    assert manager.last_error is None  # the token is accepted: the login is not even tried
+
+    simulator.faults.fail_next("VALIDATE_API_TOKEN")
+    with pytest.raises(AppLoginRequiredError) as caught:
+        await manager.async_import()
+    assert caught.value.translation_key == "app_login_refused"
+    assert app_login_issue(hass, entry) is not None
+    # No reauth flow: the login is fixed in the options.
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+    # The sessions action says what to do, too.
+    simulator.faults.fail_next("VALIDATE_API_TOKEN")
+    with pytest.raises(HomeAssistantError) as action_error:
+        await call_sessions(hass)
+    assert action_error.value.translation_key == "app_login_refused"
 
 
 # --- the action -----------------------------------------------------------------------------
@@ -498,13 +515,13 @@ async def test_diagnostics_show_the_history_without_personal_data(
     assert history["sessions"] == {
         evse_id: len(simulator.rest.transactions(evse_id=evse_id)) for evse_id in POINTS
     }
-    assert history["credential"] == "app"
+    assert history["credential"] == "api_token"
     assert history["sustainability"] == {"trees": 1, "co2": 12.345}
     (contract,) = history["contracts"]
     assert contract["subscription_type"] == "BASIS"
     assert diagnostics["entry"]["options"][CONF_APP_PASSWORD] == "**REDACTED**"
     text = json.dumps(diagnostics)
-    for secret in (EMAIL, "hunter2", "not-the-real-app-key", "NL00BCUR", "Test Owner", "CT-1001"):
+    for secret in (EMAIL, "hunter2", "NL00BCUR", "Test Owner", "CT-1001"):
         assert secret not in text
 
 

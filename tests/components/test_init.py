@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
 from custom_components.ev_charge_points.model import ChargerActivity
 
-from .helpers import CUSTOMER_ID, coordinator_of, make_entry, setup_entry, wait_for
+from .helpers import CUSTOMER_ID, coordinator_of, ha_commands, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -43,7 +43,7 @@ async def test_setup_reads_the_account(
 
     # One long-lived socket; statuses and grids asked for every point (not only the first).
     assert simulator.open_connections == 1
-    assert len(simulator.commands("HELLO")) == 1
+    assert len(ha_commands(simulator, "HELLO")) == 1
     assert {c["evse_id"] for c in simulator.commands("GET_CH_STATUS")} == {"BCU101", "BCU102"}
     assert {c["evse_id"] for c in simulator.commands("GET_GRID_STATUS")} == {"BCU101", "BCU102"}
 
@@ -67,7 +67,7 @@ async def test_unload_and_reload(hass: HomeAssistant, simulator: BlueCurrentSimu
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert coordinator_of(entry).connected
-    assert len(simulator.commands("HELLO")) == 2
+    assert len(ha_commands(simulator, "HELLO")) == 2
     await wait_for(hass, lambda: simulator.open_connections == 1)
 
 

@@ -87,9 +87,16 @@ async def test_version_1_entry_and_registries_load_unchanged(
     assert entry.version == 2
     assert entry.data[CONF_BRAND] == "bluecurrent"
     registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    # Nothing new (a changed unique id would add an entity "..._2"), nothing lost.
+    # Nothing new (a changed unique id would add an entity "..._2"), nothing lost. Only the
+    # account figures and the capacity tariff are new: they come through the app API now.
+    new_since = [
+        ("sensor.blue_current_account_co2_saved", "1001_co2_saved"),
+        ("sensor.blue_current_account_trees_planted", "1001_trees_planted"),
+        ("switch.driveway_capacity_tariff", "1001_BCU101_capacity_tariff"),
+        ("switch.garage_capacity_tariff", "1001_BCU102_capacity_tariff"),
+    ]
     assert sorted((item.entity_id, item.unique_id) for item in registered) == sorted(
-        (row["entity_id"], row["unique_id"]) for row in WRITTEN["entities"]
+        [(row["entity_id"], row["unique_id"]) for row in WRITTEN["entities"]] + new_since
     )
     assert len({item.unique_id for item in registered}) == len(registered)
     # No orphan: every enabled entity is backed by an entity of the integration again.

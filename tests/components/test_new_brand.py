@@ -63,7 +63,7 @@ async def add_through_the_config_flow(hass: HomeAssistant) -> ConfigEntry:
     """Choose the test brand in the brand menu and finish its step."""
     menu = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert menu["type"] is FlowResultType.MENU
-    assert menu["menu_options"] == ["bluecurrent", BRAND_KEY]
+    assert menu["menu_options"] == ["bluecurrent", "goe", "vecharge", BRAND_KEY]
     form = await hass.config_entries.flow.async_configure(
         menu["flow_id"], {"next_step_id": BRAND_KEY}
     )

@@ -1,8 +1,10 @@
-"""Options flow: the Blue Current app login for the charging history (and its reauth)."""
+"""Options flow: the Blue Current app login, only needed where the app socket refuses the token.
+
+Everything runs against the simulator over real sockets, through pybluecurrent.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
@@ -11,14 +13,10 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.data_entry_flow import FlowResultType
 
-from custom_components.ev_charge_points.api.bluecurrent import sjcl_decrypt
 from custom_components.ev_charge_points.brands.bluecurrent.const import (
-    CONF_APP_PASSPHRASE,
     CONF_APP_PASSWORD,
     CONF_APP_USERNAME,
-    REAUTH_APP_LOGIN,
 )
-from simulators.bluecurrent import BlueCurrentSimulator, SimulatorOptions
 
 from .helpers import EMAIL, make_entry, setup_entry, wait_for
 
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-KEY = "0123456789abcdef0123456789abcdef"  # made up: the app's own key is not shipped
+    from simulators.bluecurrent import BlueCurrentSimulator
 
 
 @pytest.fixture(autouse=True)
@@ -46,23 +44,23 @@ async def entry(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> MockCon
     return entry
 
 
+@pytest.mark.parametrize("advanced", [False, True])
 async def test_login_is_validated_and_stored(
-    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator, advanced: bool
 ) -> None:
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_init(
+        entry.entry_id, context={"show_advanced_options": advanced}
+    )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
+    # No app encryption key, in no mode: pybluecurrent brings what the app login needs.
     assert set(result["data_schema"].schema) == {CONF_APP_USERNAME, CONF_APP_PASSWORD}
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APP_USERNAME: f"  {EMAIL} ", CONF_APP_PASSWORD: "hunter2"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {
-        CONF_APP_USERNAME: EMAIL,
-        CONF_APP_PASSWORD: "hunter2",
-        CONF_APP_PASSPHRASE: "",
-    }
+    assert entry.options == {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: "hunter2"}
     (login,) = simulator.commands("VALIDATE_PASSWORD")
     assert login["username"] == EMAIL
     assert "hunter2" not in login["password"]  # sent inside the SJCL envelope
@@ -70,24 +68,9 @@ async def test_login_is_validated_and_stored(
     assert entry.state is ConfigEntryState.LOADED  # reloaded with the login
     manager = entry.runtime_data.history
     await wait_for(hass, lambda: manager.last_import is not None)
-    assert manager.source.sustainability is not None  # the login was used
-
-
-async def test_advanced_mode_sets_the_app_key(
-    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
-) -> None:
-    result = await hass.config_entries.options.async_init(
-        entry.entry_id, context={"show_advanced_options": True}
-    )
-    assert CONF_APP_PASSPHRASE in result["data_schema"].schema
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: "hunter2", CONF_APP_PASSPHRASE: KEY},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options[CONF_APP_PASSPHRASE] == KEY
-    (login,) = simulator.commands("VALIDATE_PASSWORD")
-    assert sjcl_decrypt(json.loads(login["password"]), KEY) == "hunter2"
+    # The token is still accepted: the stored login is not used.
+    assert manager.source.app_api.credential == "api_token"
+    assert len(simulator.commands("VALIDATE_PASSWORD")) == 1
 
 
 @pytest.mark.parametrize(
@@ -144,7 +127,8 @@ async def test_empty_email_removes_the_login(
         str(key): (key.description or {}).get("suggested_value")
         for key in result["data_schema"].schema
     }
-    assert suggested == {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: "hunter2"}
+    # The e-mail is shown again, the password never.
+    assert suggested == {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: None}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APP_USERNAME: ""}
     )
@@ -152,57 +136,23 @@ async def test_empty_email_removes_the_login(
     assert entry.options == {}
 
 
-async def test_reauth_of_the_app_login(
-    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
-) -> None:
-    hass.config_entries.async_update_entry(
-        entry, options={CONF_APP_USERNAME: "old@example.com", CONF_APP_PASSWORD: "old"}
-    )
-    entry.async_start_reauth(hass, data={REAUTH_APP_LOGIN: True})
-    await hass.async_block_till_done()
-    (flow,) = hass.config_entries.flow.async_progress()
-    assert flow["step_id"] == "reauth_login"
-
-    result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {CONF_APP_USERNAME: "wrong@example.com", CONF_APP_PASSWORD: "x"}
-    )
-    assert result["errors"] == {"base": "invalid_login"}
-    result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: "new"}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
-    assert entry.options[CONF_APP_USERNAME] == EMAIL
-    assert entry.options[CONF_APP_PASSWORD] == "new"
-    assert REAUTH_APP_LOGIN not in entry.data  # the marker only steers the flow
-
-
-async def test_the_token_reauth_is_unchanged(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Without the marker, reauth still asks for the API token."""
+async def test_reauth_asks_for_the_api_token(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Reauth is only about the API token; the app login lives in the options."""
     entry.async_start_reauth(hass)
     await hass.async_block_till_done()
     (flow,) = hass.config_entries.flow.async_progress()
     assert flow["step_id"] == "reauth_confirm"
 
 
-@pytest.mark.parametrize("simulator_options", [SimulatorOptions(rest_accepts_api_token=False)])
-async def test_login_brings_the_account_figures(
-    hass: HomeAssistant, simulator: BlueCurrentSimulator
+async def test_the_token_alone_brings_the_account_figures(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
-    """With the app login, sustainability and subscription sensors show the account's data."""
-    entry = make_entry(simulator)
-    await setup_entry(hass, entry)
-    assert hass.states.get("sensor.blue_current_account_co2_saved") is None  # only with the login
-    assert hass.states.get("sensor.blue_current_account_subscription").state == "unknown"  # type: ignore[union-attr]
-
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_APP_USERNAME: EMAIL, CONF_APP_PASSWORD: "hunter2"}
-    )
-    await hass.async_block_till_done()
+    """CO2, trees and subscription come through pybluecurrent with the API token only."""
     manager = entry.runtime_data.history
     await wait_for(hass, lambda: manager.last_import is not None)
 
     assert hass.states.get("sensor.blue_current_account_co2_saved").state == "12.345"  # type: ignore[union-attr]
     assert hass.states.get("sensor.blue_current_account_trees_planted").state == "1"  # type: ignore[union-attr]
     assert hass.states.get("sensor.blue_current_account_subscription").state == "BASIS"  # type: ignore[union-attr]
+    assert simulator.commands("VALIDATE_PASSWORD") == []
+    assert entry.options == {}

@@ -25,9 +25,11 @@ from custom_components.ev_charge_points.entity import (
     EVGridEntity,
 )
 from custom_components.ev_charge_points.model import (
+    AccessMode,
     ChargePointData,
     ChargerActivity,
     GridData,
+    MeterData,
     VehicleState,
 )
 
@@ -227,6 +229,23 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "price_based_charging": (True, False, None),
     "tariff_price": (0.3, None),
     "charging_enabled": (True, False, None),
+    "measured_power": (0.0, 4321.0, 1577.8, None),
+    "phase_power": ((1.0, 2.0, 3.0), None),
+    "power_factor": ((99.0, 98.0, 0.0), None),
+    "lifetime_energy": (0.0, 1234.5, None),
+    "temperature": (21.5, None),
+    "charging_allowed": (True, False, None),
+    "current_limit": (6.0, 16.0, None),
+    "status_reason": ("charging_pv_surplus", None),
+    "error": ("none", None),
+    "force_state": ("neutral", "off", None),
+    "phase_mode": ("auto", None),
+    "pv_surplus": (True, False, None),
+    "energy_limit": (0.0, 10.0, None),
+    "meters": ((MeterData(index=0, name="Grid", power=100.0),), None),
+    "wifi_connected": (True, False, None),
+    "last_connected": (START, None),
+    "access_mode": (*AccessMode, None),
 }
 _GRID_ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "id": ("OTHER",),

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from .helpers import disabled_by_integration, make_entry, setup_entry, wait_for
+from .helpers import disabled_by_integration, ha_commands, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -111,12 +111,12 @@ async def test_profile_switch_sends_new_on_then_old_off(
 ) -> None:
     """Off -> delayed -> price based -> off, each shown once the server's list says so."""
     assert _state(hass, PROFILE) == "off"
-    reads = len(simulator.commands("GET_CHARGE_POINTS"))
+    reads = len(ha_commands(simulator, "GET_CHARGE_POINTS"))
 
     await _select(hass, PROFILE, "delayed")
     assert _sent(simulator, *PROFILE_COMMANDS) == [("SET_DELAYED_CHARGING", True)]
     assert _state(hass, PROFILE) == "delayed"
-    assert len(simulator.commands("GET_CHARGE_POINTS")) == reads + 1  # read back
+    assert len(ha_commands(simulator, "GET_CHARGE_POINTS")) == reads + 1  # read back
     assert simulator.charge_point("BCU101").delayed_charging
 
     await _select(hass, PROFILE, "price_based")
@@ -155,12 +155,12 @@ async def test_refused_profile_keeps_the_state(
 ) -> None:
     """A refusal is reported, translated, and the select stays as it was."""
     simulator.faults.fail_next("SET_PRICE_BASED_CHARGING", error)
-    reads = len(simulator.commands("GET_CHARGE_POINTS"))
+    reads = len(ha_commands(simulator, "GET_CHARGE_POINTS"))
     with pytest.raises(HomeAssistantError) as err:
         await _select(hass, PROFILE, "price_based")
     assert err.value.translation_key == translation_key
     assert _state(hass, PROFILE) == "off"
-    assert len(simulator.commands("GET_CHARGE_POINTS")) == reads
+    assert len(ha_commands(simulator, "GET_CHARGE_POINTS")) == reads
 
 
 async def test_profile_unavailable_while_offline(

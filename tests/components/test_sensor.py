@@ -21,12 +21,23 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ev_charge_points.binary_sensor import BINARY_SENSORS
+from custom_components.ev_charge_points.brands.bluecurrent.capacity_tariff import (
+    DESCRIPTION as CAPACITY_TARIFF,
+)
 from custom_components.ev_charge_points.brands.bluecurrent.select import SELECTS
 from custom_components.ev_charge_points.brands.bluecurrent.sensor import ACCOUNT_SENSORS
+from custom_components.ev_charge_points.brands.goe import entities as goe
+from custom_components.ev_charge_points.brands.vecharge.entities import (
+    BINARY_SENSORS as VECHARGE_BINARY_SENSORS,
+)
+from custom_components.ev_charge_points.brands.vecharge.entities import (
+    SENSORS as VECHARGE_SENSORS,
+)
 from custom_components.ev_charge_points.button import BUTTONS
 from custom_components.ev_charge_points.calendar import SESSIONS
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from custom_components.ev_charge_points.event import EVENTS
+from custom_components.ev_charge_points.model import MeterData
 from custom_components.ev_charge_points.number import NUMBERS
 from custom_components.ev_charge_points.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from custom_components.ev_charge_points.switch import SWITCHES
@@ -230,12 +241,19 @@ async def test_cost_in_the_tariff_currency(hass: HomeAssistant, entry: MockConfi
 
 
 ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
-    "sensor": (*CHARGE_POINT_SENSORS, *GRID_SENSORS, *ACCOUNT_SENSORS),
-    "binary_sensor": BINARY_SENSORS,
-    "switch": SWITCHES,
+    "sensor": (
+        *CHARGE_POINT_SENSORS,
+        *GRID_SENSORS,
+        *ACCOUNT_SENSORS,
+        *goe.SENSORS,
+        *goe.meter_descriptions(MeterData(index=0, name="Grid")),
+        *VECHARGE_SENSORS,
+    ),
+    "binary_sensor": (*BINARY_SENSORS, goe.CHARGING_ALLOWED, *VECHARGE_BINARY_SENSORS),
+    "switch": (*SWITCHES, *goe.SWITCHES, CAPACITY_TARIFF),
     "button": BUTTONS,
-    "select": SELECTS,
-    "number": NUMBERS,
+    "select": (*SELECTS, *goe.SELECTS),
+    "number": (*NUMBERS, goe.ENERGY_LIMIT),
     "event": EVENTS,
     "calendar": (SESSIONS,),
 }

@@ -9,9 +9,11 @@ from __future__ import annotations
 from custom_components.ev_charge_points.registry import register_brand
 
 from .bluecurrent.brand import BLUE_CURRENT
+from .goe.brand import GOE
+from .vecharge.brand import VECHARGE
 
-BUILT_IN_BRANDS = (BLUE_CURRENT,)
-__all__ = ["BLUE_CURRENT", "BUILT_IN_BRANDS"]
+BUILT_IN_BRANDS = (BLUE_CURRENT, GOE, VECHARGE)
+__all__ = ["BLUE_CURRENT", "BUILT_IN_BRANDS", "GOE", "VECHARGE"]
 
 for _brand in BUILT_IN_BRANDS:
     register_brand(_brand)

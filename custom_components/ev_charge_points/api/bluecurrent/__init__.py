@@ -1,8 +1,7 @@
 """Async client for the Blue Current cloud websocket API (no Home Assistant imports)."""
 
-from .app import BlueCurrentAppClient, sjcl_decrypt, sjcl_encrypt
 from .client import BlueCurrentClient, MessageCallback
-from .const import DEFAULT_APP_URL, DEFAULT_URL, HOME_USE_CARD, NO_CARD
+from .const import DEFAULT_URL, HOME_USE_CARD, NO_CARD
 from .exceptions import (
     BlueCurrentAlreadyConnectedError,
     BlueCurrentCommandError,
@@ -11,7 +10,6 @@ from .exceptions import (
     BlueCurrentConnectionError,
     BlueCurrentError,
     BlueCurrentInvalidTokenError,
-    BlueCurrentLoginError,
     BlueCurrentNoActiveSessionError,
     BlueCurrentParseError,
     BlueCurrentRequestLimitError,
@@ -49,33 +47,16 @@ from .models import (
     Weekday,
     parse_message,
 )
-from .rest import (
-    DEFAULT_REST_URL,
-    AppLogin,
-    BlueCurrentRestAuthError,
-    BlueCurrentRestClient,
-    BlueCurrentRestError,
-    Contract,
-    Transaction,
-    TransactionPage,
-    app_login,
-    app_url_for,
-    rest_url_for,
-)
 from .timeutil import next_reset, parse_rest_timestamp, parse_timestamp
 
 __all__ = [
-    "DEFAULT_APP_URL",
-    "DEFAULT_REST_URL",
     "DEFAULT_URL",
     "HOME_USE_CARD",
     "NO_CARD",
     "Account",
     "Activity",
     "ApiTokenStatus",
-    "AppLogin",
     "BlueCurrentAlreadyConnectedError",
-    "BlueCurrentAppClient",
     "BlueCurrentClient",
     "BlueCurrentCommandError",
     "BlueCurrentCommandRejectedError",
@@ -83,14 +64,10 @@ __all__ = [
     "BlueCurrentConnectionError",
     "BlueCurrentError",
     "BlueCurrentInvalidTokenError",
-    "BlueCurrentLoginError",
     "BlueCurrentMessage",
     "BlueCurrentNoActiveSessionError",
     "BlueCurrentParseError",
     "BlueCurrentRequestLimitError",
-    "BlueCurrentRestAuthError",
-    "BlueCurrentRestClient",
-    "BlueCurrentRestError",
     "BlueCurrentServerError",
     "ChargeCard",
     "ChargeCardRef",
@@ -100,7 +77,6 @@ __all__ = [
     "ChargePointStatus",
     "ChargePoints",
     "CommandResult",
-    "Contract",
     "GridCurrent",
     "GridStatus",
     "Hello",
@@ -116,18 +92,11 @@ __all__ = [
     "SettingResult",
     "Sustainability",
     "Tariff",
-    "Transaction",
-    "TransactionPage",
     "UndocumentedMessage",
     "VehicleStatus",
     "Weekday",
-    "app_login",
-    "app_url_for",
     "next_reset",
     "parse_message",
     "parse_rest_timestamp",
     "parse_timestamp",
-    "rest_url_for",
-    "sjcl_decrypt",
-    "sjcl_encrypt",
 ]

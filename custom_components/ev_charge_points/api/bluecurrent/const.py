@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Final
 
 DEFAULT_URL: Final = "wss://motown.bluecurrent.nl/haserver"
-DEFAULT_APP_URL: Final = "wss://motown.bluecurrent.nl/appserver/2.0"
 
 # Card uid meaning "no card" (start a session or clear the plug-and-charge card).
 NO_CARD: Final = "BCU-APP"

@@ -23,10 +23,6 @@ class BlueCurrentInvalidTokenError(BlueCurrentError):
     """The API token or the auth token derived from it was refused."""
 
 
-class BlueCurrentLoginError(BlueCurrentError):
-    """The app socket refused the username and password."""
-
-
 class BlueCurrentRequestLimitError(BlueCurrentError):
     """The daily request limit is reached; retry after `reset_at` (aware, UTC)."""
 

@@ -13,14 +13,8 @@ from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL
 from custom_components.ev_charge_points.registry import Brand
 
 from .actions import async_setup_actions
-from .const import (
-    BRAND,
-    CONF_APP_PASSPHRASE,
-    CONF_APP_PASSWORD,
-    CONF_APP_USERNAME,
-    MANUFACTURER,
-    MAX_FRAME_SIZE,
-)
+from .capacity_tariff import async_setup_capacity_tariff_action, capacity_tariff_switches
+from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME, MANUFACTURER, MAX_FRAME_SIZE
 from .coordinator import BlueCurrentCoordinator
 from .flow import FLOW_STEPS, BlueCurrentOptionsFlow
 from .select import charge_point_selects
@@ -59,6 +53,15 @@ def _selects(coordinator: EVChargePointsCoordinator[Any], evse_id: str) -> Itera
     return charge_point_selects(_ours(coordinator), evse_id)
 
 
+def _switches(coordinator: EVChargePointsCoordinator[Any], evse_id: str) -> Iterable[Entity]:
+    return capacity_tariff_switches(_ours(coordinator), evse_id)
+
+
+def _setup_actions(hass: HomeAssistant) -> None:
+    async_setup_actions(hass)
+    async_setup_capacity_tariff_action(hass)
+
+
 def _session_source(
     hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: EVChargePointsCoordinator[Any]
 ) -> BlueCurrentSessionSource:
@@ -71,8 +74,8 @@ BLUE_CURRENT = Brand(
     create_coordinator=create_coordinator,
     flow_steps=FLOW_STEPS,
     options_flow=BlueCurrentOptionsFlow,
-    entities={Platform.SELECT: _selects},
-    setup_actions=async_setup_actions,
+    entities={Platform.SELECT: _selects, Platform.SWITCH: _switches},
+    setup_actions=_setup_actions,
     account_entities={Platform.SENSOR: account_sensors},
     session_source=_session_source,
     # Status times are naive Amsterdam wall time (protocol reference).
@@ -81,7 +84,6 @@ BLUE_CURRENT = Brand(
         {
             CONF_APP_USERNAME,
             CONF_APP_PASSWORD,
-            CONF_APP_PASSPHRASE,
             "contract_id",
             "contact_email",
             "beneficiary_name",

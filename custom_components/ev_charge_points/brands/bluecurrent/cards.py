@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     )
     from custom_components.ev_charge_points.model import AccountData
 
+    from .app_api import BlueCurrentAppApi
     from .mapping import PointState
 
 
@@ -38,6 +39,7 @@ class ChargeCardsMixin:
         hass: HomeAssistant
         config_entry: ConfigEntry[Any]
         client: BlueCurrentClient
+        app_api: BlueCurrentAppApi
         data: AccountData
         link_up: bool
         _points: dict[str, PointState]
@@ -92,12 +94,14 @@ class ChargeCardsMixin:
 
     async def async_set_plug_and_charge_card(self, evse_id: str, card_uid: str) -> None:
         """Choose the plug-and-charge card, then read the charge point list back."""
-
-        async def run(client: BlueCurrentClient) -> None:
-            await client.set_plug_and_charge_card(evse_id, card_uid)
-            await client.get_charge_points()
-
-        await self.async_execute(evse_id, run)
+        # An app-only command: sent through the app API; the charge point list read back
+        # over the websocket confirms it.
+        await self.app_api.async_command(
+            lambda app: app.set_plug_and_charge_charge_card(
+                evse_id, None if card_uid == NO_CARD else card_uid
+            )
+        )
+        await self.async_execute(evse_id, lambda client: client.get_charge_points())
         # The card is not part of the model: wake the point's entities explicitly.
         self._async_notify_key(evse_id)
 

@@ -21,10 +21,9 @@ MAX_FRAME_SIZE: Final = 16 << 20
 # The option (select, actions) that means "no card": start a session without one.
 NO_CARD_OPTION: Final = "no_card"
 
-# Options of the app login (options flow), for the charging history.
+# Options of the app login (e-mail and password): asked for only where the app socket refuses
+# the API token.
 CONF_APP_USERNAME: Final = "app_username"
 CONF_APP_PASSWORD: Final = "app_password"  # noqa: S105 - a key name
-CONF_APP_PASSPHRASE: Final = "app_passphrase"  # noqa: S105 - a key name
-# Marks a reauth flow that asks for the app login instead of the API token.
-REAUTH_APP_LOGIN: Final = "reauth_app_login"
-ISSUE_HISTORY_LOGIN: Final = "history_login_required"
+# The repair issue that asks for them.
+ISSUE_APP_LOGIN: Final = "app_login_required"

@@ -42,6 +42,7 @@ from custom_components.ev_charge_points.errors import (
 )
 from custom_components.ev_charge_points.push import AfterError, PushCoordinator
 
+from .app_api import BlueCurrentAppApi
 from .capabilities import BLUE_CURRENT_CAPABILITIES
 from .cards import ChargeCardsMixin
 from .const import (
@@ -99,6 +100,8 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._init_schedules()
         self._init_cards()
         self._session_cards: dict[str, str] = {}
+        # The app API (pybluecurrent): history, account figures, the app-only commands.
+        self.app_api = BlueCurrentAppApi(hass, entry)
 
     def capabilities(self, evse_id: str) -> frozenset[Capability]:  # noqa: ARG002
         """Every Blue Current charge point offers the same (the protocol has no model flags)."""
@@ -468,8 +471,12 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         await self.async_execute(evse_id, lambda client: client.reboot(evse_id))
 
     async def async_unlock_connector(self, evse_id: str) -> None:
-        """Release the cable (sent as documented, §2.1; a refusal is reported)."""
-        await self.async_execute(evse_id, lambda client: client.unlock_connector(evse_id))
+        """Release the cable: the app's own action through the app API (a refusal is reported).
+
+        A portable charge point takes the websocket command instead (§2.1).
+        """
+        if not await self.app_api.async_unlock_connector(evse_id):
+            await self.async_execute(evse_id, lambda client: client.unlock_connector(evse_id))
 
     async def async_set_blocked(self, evse_id: str, blocked: bool) -> None:  # noqa: FBT001
         """Block or unblock the charge point."""

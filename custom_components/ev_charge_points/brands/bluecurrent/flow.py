@@ -1,4 +1,4 @@
-"""Blue Current's config-flow steps: API token, reauth, reconfigure, app login options.
+"""Blue Current's config-flow steps: API token, reauth, reconfigure; the app login options.
 
 The shared flow (`config_flow.py`) opens `step_bluecurrent` from its brand menu and hands
 reauth and reconfigure of a Blue Current entry to the steps here.
@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
 from homeassistant.config_entries import (
-    ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -25,22 +24,14 @@ from custom_components.ev_charge_points.api.bluecurrent import (
     BlueCurrentClient,
     BlueCurrentConnectionError,
     BlueCurrentInvalidTokenError,
-    BlueCurrentLoginError,
     BlueCurrentRequestLimitError,
-    app_login,
-    app_url_for,
 )
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, LOGGER
 from custom_components.ev_charge_points.errors import format_reset_time
 from custom_components.ev_charge_points.registry import CONF_BRAND
 
-from .const import (
-    BRAND,
-    CONF_APP_PASSPHRASE,
-    CONF_APP_PASSWORD,
-    CONF_APP_USERNAME,
-    REAUTH_APP_LOGIN,
-)
+from .app_api import BlueCurrentAppApi
+from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -86,40 +77,16 @@ async def _async_validate(api_token: str, url: str) -> _Validation:
     return result
 
 
-async def _async_validate_login(
-    entry: ConfigEntry, username: str, password: str, passphrase: str
-) -> dict[str, str]:
-    """Log in on the app socket once; the errors for the form (empty when it worked)."""
-    url = app_url_for(entry.data.get(CONF_URL, DEFAULT_URL))
-    try:
-        await app_login(
-            username, password, passphrase=passphrase, url=url, ssl_context=get_default_context()
-        )
-    except BlueCurrentLoginError:
-        return {"base": "invalid_login"}
-    except BlueCurrentRequestLimitError:
-        return {"base": "limit_reached"}
-    except BlueCurrentConnectionError:
-        return {"base": "cannot_connect"}
-    except Exception:  # noqa: BLE001 - the form must show something for any failure
-        LOGGER.exception("Unexpected error while checking the Blue Current app login")
-        return {"base": "unknown"}
-    return {}
-
-
-def _login_schema(*, advanced: bool) -> vol.Schema:
-    schema: dict[vol.Marker, Any] = {
+_LOGIN_SCHEMA = vol.Schema(
+    {
         vol.Optional(CONF_APP_USERNAME): _EMAIL_SELECTOR,
         vol.Optional(CONF_APP_PASSWORD): _TOKEN_SELECTOR,
     }
-    if advanced:
-        # The app's SJCL passphrase is not shipped (§1.4 B): only settable in advanced mode.
-        schema[vol.Optional(CONF_APP_PASSPHRASE)] = _TOKEN_SELECTOR
-    return vol.Schema(schema)
+)
 
 
 class BlueCurrentOptionsFlow(OptionsFlowWithReload):
-    """The account's app login (e-mail and password), for the charging history."""
+    """The app login (e-mail and password), used only where the app socket refuses the token."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the login; an empty e-mail removes it."""
@@ -128,28 +95,23 @@ class BlueCurrentOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             username = str(user_input.get(CONF_APP_USERNAME, "")).strip()
             password = str(user_input.get(CONF_APP_PASSWORD, ""))
-            passphrase = str(
-                user_input.get(CONF_APP_PASSPHRASE, entry.options.get(CONF_APP_PASSPHRASE, ""))
-            )
             if not username:
                 return self.async_create_entry(data={})
             if not password:
                 errors[CONF_APP_PASSWORD] = "password_required"
             else:
-                errors = await _async_validate_login(entry, username, password, passphrase)
+                errors = await BlueCurrentAppApi(self.hass, entry).async_check_login(
+                    username, password
+                )
             if not errors:
                 return self.async_create_entry(
-                    data={
-                        CONF_APP_USERNAME: username,
-                        CONF_APP_PASSWORD: password,
-                        CONF_APP_PASSPHRASE: passphrase,
-                    }
+                    data={CONF_APP_USERNAME: username, CONF_APP_PASSWORD: password}
                 )
+        suggested = user_input if user_input is not None else dict(entry.options)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                _login_schema(advanced=self.show_advanced_options),
-                user_input if user_input is not None else dict(entry.options),
+                _LOGIN_SCHEMA, {CONF_APP_USERNAME: suggested.get(CONF_APP_USERNAME)}
             ),
             errors=errors,
         )
@@ -194,48 +156,10 @@ async def async_step_bluecurrent(
 
 async def async_step_reauth(
     flow: ConfigFlow,
-    entry_data: Mapping[str, Any],
+    entry_data: Mapping[str, Any],  # noqa: ARG001 - the ConfigFlow API
 ) -> ConfigFlowResult:
-    """The stored token (or the history's app login) was refused: ask for a new one."""
-    if entry_data.get(REAUTH_APP_LOGIN):
-        return await async_step_reauth_login(flow)
+    """The stored token was refused: ask for a new one."""
     return await async_step_reauth_confirm(flow)
-
-
-async def async_step_reauth_login(
-    flow: ConfigFlow, user_input: dict[str, Any] | None = None
-) -> ConfigFlowResult:
-    """Ask for the app login again (the charging history uses it)."""
-    entry = flow._get_reauth_entry()  # noqa: SLF001 - the ConfigFlow API
-    errors: dict[str, str] = {}
-    if user_input is not None:
-        username = str(user_input[CONF_APP_USERNAME]).strip()
-        password = str(user_input[CONF_APP_PASSWORD])
-        passphrase = str(entry.options.get(CONF_APP_PASSPHRASE, ""))
-        errors = await _async_validate_login(entry, username, password, passphrase)
-        if not errors:
-            return flow.async_update_reload_and_abort(
-                entry,
-                options={
-                    **entry.options,
-                    CONF_APP_USERNAME: username,
-                    CONF_APP_PASSWORD: password,
-                },
-            )
-    return flow.async_show_form(
-        step_id="reauth_login",
-        data_schema=flow.add_suggested_values_to_schema(
-            vol.Schema(
-                {
-                    vol.Required(CONF_APP_USERNAME): _EMAIL_SELECTOR,
-                    vol.Required(CONF_APP_PASSWORD): _TOKEN_SELECTOR,
-                }
-            ),
-            {CONF_APP_USERNAME: entry.options.get(CONF_APP_USERNAME)},
-        ),
-        errors=errors,
-        description_placeholders={"title": entry.title},
-    )
 
 
 async def async_step_reauth_confirm(
@@ -298,7 +222,6 @@ async def async_step_reconfigure(
 FLOW_STEPS: dict[str, Callable[[ConfigFlow, Any], Awaitable[ConfigFlowResult]]] = {
     "bluecurrent": async_step_bluecurrent,
     "reauth_brand": async_step_reauth,
-    "reauth_login": async_step_reauth_login,
     "reauth_confirm": async_step_reauth_confirm,
     "reconfigure_brand": async_step_reconfigure,
 }

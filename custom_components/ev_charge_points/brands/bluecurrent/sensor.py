@@ -1,4 +1,4 @@
-"""Blue Current's account sensors: subscription, and with the app login CO2 saved and trees."""
+"""Blue Current's account sensors: CO2 saved, trees planted and the subscription (app API)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from homeassistant.const import EntityCategory, UnitOfMass
 
 from custom_components.ev_charge_points.entity import account_device_info
 
-from .sessions import BlueCurrentSessionSource, app_login_configured
+from .sessions import BlueCurrentSessionSource
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,15 +29,13 @@ if TYPE_CHECKING:
 
 
 def account_sensors(entry: ConfigEntry[Any]) -> list[Entity]:
-    """The subscription always; the sustainability figures only with the app login."""
+    """The account figures the app API reads with the session history."""
     manager: HistoryManager | None = entry.runtime_data.history
     if manager is None or not isinstance(source := manager.source, BlueCurrentSessionSource):
         return []
-    with_login = app_login_configured(entry)
     return [
         EVAccountSensor(entry.runtime_data.coordinator, manager, source, description)
         for description in ACCOUNT_SENSORS
-        if with_login or not description.needs_login
     ]
 
 
@@ -46,13 +44,16 @@ class EVAccountSensorEntityDescription(SensorEntityDescription):
     """An account figure read by the session source."""
 
     value_fn: Callable[[BlueCurrentSessionSource], StateType]
-    needs_login: bool = False
 
 
 def _subscription(source: BlueCurrentSessionSource) -> str | None:
     if not source.contracts:
         return None
-    return ", ".join(sorted({c.subscription_type for c in source.contracts if c.subscription_type}))
+    return ", ".join(
+        sorted(
+            {str(c["subscription_type"]) for c in source.contracts if c.get("subscription_type")}
+        )
+    )
 
 
 ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
@@ -64,15 +65,13 @@ ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
         # The unit is not documented (§3.6): kilograms, as the app shows it (inferred).
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
         suggested_display_precision=1,
-        needs_login=True,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability.co2,
+        value_fn=lambda m: None if m.sustainability is None else m.sustainability["co2"],
     ),
     EVAccountSensorEntityDescription(
         key="trees_planted",
         translation_key="trees_planted",
         state_class=SensorStateClass.TOTAL_INCREASING,
-        needs_login=True,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability.trees,
+        value_fn=lambda m: None if m.sustainability is None else m.sustainability["trees"],
     ),
     EVAccountSensorEntityDescription(
         key="subscription",

@@ -1,247 +1,264 @@
-"""Blue Current's session source: completed sessions and account figures from REST.
+"""Blue Current's session source: completed sessions and account figures through pybluecurrent.
 
-REST auth (§10 q7, unknown): the API token's auth token is tried first. When REST refuses it,
-the app login of the options flow is used (e-mail, password and the app's SJCL passphrase,
-which this project does not ship); without one a repair issue asks for it. A refused app login
-starts a reauth flow for it.
+Everything here goes over the app API (`app_api.py`): the transactions (REST, paged), the
+contracts and grids (REST), the CO2 and tree figures (app socket) and the app's view of each
+charge point (sockets, capacity tariff). The first import of a charge point reads its whole
+history, page after page; later imports read only what stopped since the ledger's watermark.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
-from homeassistant.util.ssl import get_default_context
 
-from custom_components.ev_charge_points.api.bluecurrent import (
-    DEFAULT_REST_URL,
-    DEFAULT_URL,
-    NO_CARD,
-    BlueCurrentError,
-    BlueCurrentLoginError,
-    BlueCurrentRestAuthError,
-    BlueCurrentRestClient,
-    Contract,
-    Sustainability,
-    Transaction,
-    app_login,
-    app_url_for,
-    rest_url_for,
-)
-from custom_components.ev_charge_points.const import CONF_URL, DOMAIN, LOGGER
+from custom_components.ev_charge_points.api.bluecurrent import HOME_USE_CARD, NO_CARD
+from custom_components.ev_charge_points.api.bluecurrent.timeutil import AMSTERDAM
+from custom_components.ev_charge_points.const import LOGGER
 from custom_components.ev_charge_points.errors import translated_error
-from custom_components.ev_charge_points.history import ChargingSession, SessionSourceWaitsError
+from custom_components.ev_charge_points.history import ChargingSession
 
-from .const import (
-    CONF_APP_PASSPHRASE,
-    CONF_APP_PASSWORD,
-    CONF_APP_USERNAME,
-    ISSUE_HISTORY_LOGIN,
-    REAUTH_APP_LOGIN,
-)
-from .errors import explain
+from .app_api import APP_API_ERRORS, AppLoginRequiredError, app_login_configured, explain_app_error
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-    from datetime import datetime
-
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
+    from pybluecurrent import BlueCurrentClient as AppClient
+    from pybluecurrent.models import (
+        ChargePoint,
+        Contract,
+        Grid,
+        SustainabilityStatus,
+        Transaction,
+    )
 
+    from .app_api import BlueCurrentAppApi
     from .coordinator import BlueCurrentCoordinator
 
-# Sustainability and contracts change rarely: read them at most once a day.
+# Sustainability, contracts and grids change rarely: read them at most once a day.
 ACCOUNT_INFO_INTERVAL: Final = timedelta(days=1)
+# A server that keeps announcing a next page must not keep us paging forever.
+MAX_PAGES: Final = 1000
+# The date filter of REST is a local day of the stop (or start) time: one day of margin.
+DATE_MARGIN: Final = timedelta(days=1)
 
 
-class HistoryLoginRequiredError(SessionSourceWaitsError):
-    """REST refused the API token and no app login is configured."""
+def _aware(moment: object) -> datetime | None:
+    """A REST time (Europe/Amsterdam, without offset) as aware UTC; None for anything else."""
+    if not isinstance(moment, datetime):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=AMSTERDAM)
+    return dt_util.as_utc(moment)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _text(value: object) -> str | None:
+    """A non-empty text (a number is written out, as ids may come as either)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None
+
+
+def _local_day(moment: datetime) -> date:
+    return (moment.astimezone(AMSTERDAM) - DATE_MARGIN).date()
 
 
 def session_from_transaction(transaction: Transaction) -> ChargingSession | None:
-    """Convert a REST transaction; a session without an end is not complete yet."""
-    if transaction.ended_at is None:
+    """Convert a transaction; one without an end (still running) or without an id is skipped."""
+    start = _aware(transaction.get("started_at"))
+    end = _aware(transaction.get("end_time"))
+    transaction_id = _text(transaction.get("transaction_id"))
+    evse_id = _text(transaction.get("chargepoint_id"))
+    if start is None or end is None or transaction_id is None or evse_id is None:
         return None
+    card_id = _text(transaction.get("card_id"))
     return ChargingSession(
-        id=transaction.transaction_id,
-        charge_point_id=transaction.evse_id,
-        charge_point_name=transaction.evse_name,
-        start=transaction.started_at,
-        end=max(transaction.ended_at, transaction.started_at),
-        energy=transaction.energy_kwh,
-        cost=transaction.total_cost,
-        cost_ex_vat=transaction.total_cost_ex_vat,
-        vat_percentage=transaction.vat_percentage,
-        currency=transaction.currency,
-        card_id=transaction.card_id,
-        card_name=transaction.card_name,
+        id=transaction_id,
+        charge_point_id=evse_id,
+        charge_point_name=_text(transaction.get("evse_name")),
+        start=start,
+        end=max(end, start),
+        energy=max(0.0, _number(transaction.get("kwh")) or 0.0),
+        cost=_number(transaction.get("total_costs")),
+        cost_ex_vat=_number(transaction.get("total_costs_ex_vat")),
+        vat_percentage=_number(transaction.get("vat")),
+        currency=_text(transaction.get("currency")),
+        card_id=NO_CARD if card_id == HOME_USE_CARD else card_id,
+        card_name=_text(transaction.get("card_name")),
     )
 
 
-def app_login_configured(entry: ConfigEntry[Any]) -> bool:
-    """Whether the options hold an app login (e-mail and password)."""
-    options = entry.options
-    return bool(options.get(CONF_APP_USERNAME) and options.get(CONF_APP_PASSWORD))
+async def read_transactions(
+    client: AppClient,
+    evse_id: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Transaction]:
+    """A charge point's transactions overlapping [since, until), page after page.
+
+    Without `since` the whole history is read. With it, pages come newest first and paging
+    stops at the first page that reaches back before `since`.
+    """
+    found: list[Transaction] = []
+    page: int | None = 1
+    seen: set[int] = set()
+    while page is not None and page not in seen and len(seen) < MAX_PAGES:
+        seen.add(page)
+        result = await client.get_transactions(
+            evse_id,
+            newest_first=since is not None,
+            page=page,
+            start_date=None if since is None else _local_day(since),
+            end_date=None if until is None else _local_day(until) + 2 * DATE_MARGIN,
+        )
+        reached_back = False
+        for transaction in result["transactions"]:
+            end = _aware(transaction.get("end_time"))
+            start = _aware(transaction.get("started_at"))
+            if since is not None and end is not None and end < since:
+                reached_back = True
+                continue
+            if until is not None and start is not None and start >= until:
+                continue
+            found.append(transaction)
+        page = None if reached_back else result["next_page"]
+    return found
 
 
 class BlueCurrentSessionSource:
-    """REST transactions with the right token, contracts and (app login) sustainability."""
+    """Transactions, account figures and the app's charge point data, through pybluecurrent."""
 
-    errors: ClassVar[tuple[type[Exception], ...]] = (BlueCurrentError,)
-    # Sessions started without a card carry this card id (REST maps home use onto it).
+    errors: ClassVar[tuple[type[Exception], ...]] = APP_API_ERRORS
+    # Sessions started without a card carry this card id (home use is mapped onto it).
     no_card_id: ClassVar[str | None] = NO_CARD
 
     def __init__(
         self, hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: BlueCurrentCoordinator
     ) -> None:
-        """Prepare the REST client on Home Assistant's shared session."""
+        """Use the coordinator's app API."""
         self.hass = hass
         self.entry = entry
         self.coordinator = coordinator
-        self._rest = BlueCurrentRestClient(
-            async_get_clientsession(hass),
-            None,
-            base_url=rest_url_for(entry.data.get(CONF_URL, DEFAULT_URL)),
-        )
-        self._credential: Literal["api", "app"] | None = None  # whose auth token REST uses
         self._info_read_at: datetime | None = None
-        self.sustainability: Sustainability | None = None
+        self.sustainability: SustainabilityStatus | None = None
         self.contracts: list[Contract] | None = None
+        self.grids: list[Grid] | None = None
 
     @property
-    def _issue_id(self) -> str:
-        return f"{ISSUE_HISTORY_LOGIN}_{self.entry.entry_id}"
-
-    async def _async_app_login(self) -> None:
-        options = self.entry.options
-        url = app_url_for(self.entry.data.get(CONF_URL, DEFAULT_URL))
-        try:
-            login = await app_login(
-                options[CONF_APP_USERNAME],
-                options[CONF_APP_PASSWORD],
-                passphrase=options.get(CONF_APP_PASSPHRASE, ""),
-                url=url,
-                ssl_context=get_default_context(),
-            )
-        except BlueCurrentLoginError:
-            LOGGER.warning("Blue Current refused the app login of the history options")
-            self.entry.async_start_reauth(self.hass, data={REAUTH_APP_LOGIN: True})
-            raise
-        self._rest.token = login.token
-        self._credential = "app"
-        if login.sustainability is not None:
-            self.sustainability = login.sustainability
-
-    async def _async_rest[T](self, call: Callable[[BlueCurrentRestClient], Awaitable[T]]) -> T:
-        """Run a REST call with the API token's auth token, falling back to the app login."""
-        if self._credential is None:
-            self._rest.token = self.coordinator.client.auth_token
-            self._credential = "api"
-        try:
-            return await call(self._rest)
-        except BlueCurrentRestAuthError:
-            if not app_login_configured(self.entry):
-                self._credential = None
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    self._issue_id,
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key=ISSUE_HISTORY_LOGIN,
-                    translation_placeholders={"title": self.entry.title},
-                )
-                raise HistoryLoginRequiredError(
-                    translation_domain=DOMAIN, translation_key=ISSUE_HISTORY_LOGIN
-                ) from None
-            LOGGER.debug(
-                "REST refused the %s token; logging in on the app socket", self._credential
-            )
-        await self._async_app_login()
-        return await call(self._rest)
+    def app_api(self) -> BlueCurrentAppApi:
+        """The entry's app API (the coordinator's)."""
+        return self.coordinator.app_api
 
     async def async_completed(
         self, known: list[str], new: list[str], since: datetime | None
     ) -> list[ChargingSession]:
-        """Sessions of `known` points stopped after `since`, and every session of `new` ones."""
+        """Sessions of `known` points stopped after `since`, and every session of `new` ones.
 
-        async def _read(rest: BlueCurrentRestClient) -> list[Transaction]:
+        The same connection reads the app's view of the charge points (sockets, capacity
+        tariff) and, once a day, the account figures.
+        """
+
+        async def _read(client: AppClient) -> list[Transaction]:
             found: list[Transaction] = []
-            if known:
-                found += await rest.get_transactions(known, since=since)
-            if new:
-                found += await rest.get_transactions(new)
+            for evse_id in known:
+                found += await read_transactions(client, evse_id, since=since)
+            for evse_id in new:
+                found += await read_transactions(client, evse_id)
+            await self._async_read_extras(client)
             return found
 
-        transactions = await self._async_rest(_read)
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         return [
             session
-            for transaction in transactions
+            for transaction in await self.app_api.async_run(_read)
             if (session := session_from_transaction(transaction)) is not None
         ]
 
-    async def async_sessions(
-        self, evse_ids: list[str], *, start: datetime | None, end: datetime | None
-    ) -> list[ChargingSession]:
-        """Sessions from the REST API (all pages) in the period."""
-
-        async def _read(rest: BlueCurrentRestClient) -> list[Transaction]:
-            return await rest.get_transactions(evse_ids, since=start, until=end)
-
-        return [
-            session
-            for transaction in await self._async_rest(_read)
-            if (session := session_from_transaction(transaction)) is not None
-        ]
-
-    def action_error(self, err: Exception) -> HomeAssistantError:
-        """The translated error of the sessions action for a failure of this source."""
-        if isinstance(err, BlueCurrentLoginError):
-            return HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="history_login_refused"
-            )
-        return translated_error(
-            err, fallback_key="history_unavailable", error_type=HomeAssistantError, explain=explain
-        )
-
-    async def async_refresh_account_info(self) -> None:
-        """Contracts (REST) and sustainability (app login) at most once a day."""
+    async def _async_read_extras(self, client: AppClient) -> None:
+        """The app's charge points always; the account figures at most once a day."""
+        try:
+            points: list[ChargePoint] = await client.get_charge_points()
+        except APP_API_ERRORS as err:
+            LOGGER.debug("App charge points not read: %s", type(err).__name__)
+        else:
+            self.app_api.async_set_charge_points(points)
         now = dt_util.utcnow()
         if self._info_read_at is not None and now - self._info_read_at < ACCOUNT_INFO_INTERVAL:
             return
         self._info_read_at = now
         try:
-            self.contracts = await self._async_rest(lambda rest: rest.get_contracts())
-            if app_login_configured(self.entry) and self._credential != "app":
-                await self._async_app_login()
-        except (BlueCurrentError, HomeAssistantError) as err:
+            self.sustainability = await client.get_sustainability_status()
+            self.contracts = await client.get_contracts()
+            self.grids = await client.get_grids()
+        except APP_API_ERRORS as err:
             LOGGER.debug("Account figures not read: %s", type(err).__name__)
 
+    async def async_sessions(
+        self, evse_ids: list[str], *, start: datetime | None, end: datetime | None
+    ) -> list[ChargingSession]:
+        """Sessions of the points in the period (all pages)."""
+
+        async def _read(client: AppClient) -> list[Transaction]:
+            found: list[Transaction] = []
+            for evse_id in evse_ids:
+                found += await read_transactions(client, evse_id, since=start, until=end)
+            return found
+
+        return [
+            session
+            for transaction in await self.app_api.async_run(_read)
+            if (session := session_from_transaction(transaction)) is not None
+        ]
+
+    def action_error(self, err: Exception) -> HomeAssistantError:
+        """The translated error of the sessions action for a failure of this source."""
+        if isinstance(err, AppLoginRequiredError):
+            return err
+        return translated_error(
+            err,
+            fallback_key="history_unavailable",
+            error_type=HomeAssistantError,
+            explain=explain_app_error,
+        )
+
+    async def async_refresh_account_info(self) -> None:
+        """Nothing of its own: the import's connection reads the figures (`_read_extras`)."""
+
     def diagnostics(self) -> dict[str, Any]:
-        """The REST side for the diagnostics download (the caller redacts it)."""
+        """The app API side for the diagnostics download (the caller redacts it)."""
         return {
-            "rest_default_server": self._rest.base_url == DEFAULT_REST_URL,
-            "credential": self._credential,
+            "credential": self.app_api.credential,
             "app_login_configured": app_login_configured(self.entry),
-            "rest_requests": self._rest.requests_sent,
+            "app_logins": self.app_api.logins,
             "sustainability": None
             if self.sustainability is None
-            else {"trees": self.sustainability.trees, "co2": self.sustainability.co2},
+            else {"trees": self.sustainability["trees"], "co2": self.sustainability["co2"]},
             "contracts": None
             if self.contracts is None
             else [
                 {
-                    "contract_id": c.contract_id,
-                    "subscription_type": c.subscription_type,
-                    "contact_email": c.contact_email,
-                    "beneficiary_name": c.beneficiary_name,
-                    "iban_beneficiary": c.iban_beneficiary,
+                    "contract_id": c.get("contract_id"),
+                    "subscription_type": c.get("subscription_type"),
+                    "contact_email": c.get("contact_email"),
+                    "beneficiary_name": c.get("beneficiary_name"),
+                    "iban_beneficiary": c.get("iban_beneficiary"),
                 }
                 for c in self.contracts
             ],
+            "grids": None if self.grids is None else len(self.grids),
+            "app_charge_points": {
+                evse_id: {
+                    "sockets": list(point.get("socket_ids") or []),
+                    "capacity_tariff": point.get("capacity_tariff"),
+                }
+                for evse_id, point in sorted((self.app_api.charge_points or {}).items())
+            },
         }

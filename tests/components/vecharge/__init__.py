@@ -1,0 +1,1 @@
+"""Tests of the veCharge brand against the veCharge simulator."""
