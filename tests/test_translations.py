@@ -28,8 +28,10 @@ ENGLISH = TRANSLATIONS / "en.json"
 OTHER_LANGUAGES = sorted(path for path in TRANSLATIONS.glob("*.json") if path != ENGLISH)
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Words a translation may share with English: brand names and words the language uses as they are.
+# The calendar's event titles are a name and a figure in every language.
+_EVENT_TITLES = {"{charge_point}: {energy} kWh", "{charge_point}: {energy} kWh, {cost}"}
 SAME_AS_ENGLISH = {
-    "de": {"Blue Current", "Boost", "go-e", "Offline", "Online", "veCharge"},
+    "de": {"Blue Current", "Boost", "go-e", "Offline", "Online", "veCharge", *_EVENT_TITLES},
     "nl": {
         "Account",
         "Blue Current",
@@ -41,6 +43,7 @@ SAME_AS_ENGLISH = {
         "Online",
         "Token",
         "veCharge",
+        *_EVENT_TITLES,
     },
 }
 

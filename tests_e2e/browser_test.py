@@ -3,8 +3,9 @@
 Starts `scripts/develop --manual` on free ports with a throw-away config dir, then drives Debian's
 Chromium with Playwright: log in, add the integration from Settings > Devices & services with the
 simulator's demo token and URL, open the charging charge point's device page, see a live value
-change, and flip a switch, checking that the simulator received the command. Screenshots for the
-README go to docs/screenshots/.
+change, flip a switch, checking that the simulator received the command, see the charge current
+limit's number, block the charge point (Activity "Blocked", not "Unavailable") and read the
+sessions calendar in Dutch. Screenshots for the README go to docs/screenshots/.
 
 Run it with scripts/test-browser (which installs Chromium and Playwright first). Exit status 0 on
 success; on failure the step, the browser's last screenshot and the logs' tails are printed and
@@ -58,6 +59,35 @@ CHARGING_POINT = "BCU200001"  # "Driveway" in scenarios/demo.json: charging
 SWITCH_NAME = "Plug and charge"  # on in the demo scenario
 SWITCH_KEY = "plug_and_charge"  # its CH_SETTINGS key
 LIVE_SENSOR = "Session energy"
+# Every scrolled element (the page scrolls inside the frontend's shadow roots) back to the top.
+SCROLL_TO_TOP = """() => {
+    const walk = root => {
+        for (const element of root.querySelectorAll("*")) {
+            if (element.scrollTop) element.scrollTop = 0;
+            if (element.shadowRoot) walk(element.shadowRoot);
+        }
+    };
+    walk(document);
+    window.scrollTo(0, 0);
+}"""
+LIMIT_NAME = "Charge current limit"
+BLOCK_NAME = "Block"
+BLOCKED_TEXT = "Blocked"  # the Activity of a blocked charge point, never "Unavailable"
+# Home Assistant's language to Dutch, the events of the last 30 days, and back to English.
+CALENDAR_IN_DUTCH = """async entityId => {
+    const hass = document.querySelector("home-assistant").hass;
+    await hass.callWS({type: "config/core/update", language: "nl"});
+    try {
+        const end = new Date();
+        const start = new Date(end.getTime() - 30 * 86400 * 1000);
+        return await hass.callApi(
+            "GET",
+            `calendars/${entityId}?start=${start.toISOString()}&end=${end.toISOString()}`,
+        );
+    } finally {
+        await hass.callWS({type: "config/core/update", language: "en"});
+    }
+}"""
 
 START_ATTEMPTS = 2
 START_TIMEOUT = 90.0  # scripts/setup + simulator + Home Assistant; ~8 s when warm
@@ -278,6 +308,57 @@ def switch_is_on(page: Page, name: str) -> bool:
     return bool(toggle.evaluate("element => element.checked"))
 
 
+def check_limit_box(page: Page) -> None:
+    """The limit is a box that shows its number (a slider showed none and cut the name off)."""
+    row = page.locator("hui-number-entity-row", has_text=LIMIT_NAME)
+    shown = row.locator("input").input_value()
+    if not re.fullmatch(r"\d+(\.\d+)?", shown):
+        raise E2EError(f"{LIMIT_NAME} shows {shown!r}, not a number of amperes")
+    log(f"  {LIMIT_NAME}: {shown} A")
+
+
+def wait_for_sensor(page: Page, name: str, *, wanted: bool, text: str, seconds: float = 20) -> str:
+    """Poll a sensor row until its value is (`wanted`) or is not `text`; the last value."""
+    deadline = time.monotonic() + seconds
+    shown = sensor_value(page, name)
+    while (shown == text) != wanted and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        shown = sensor_value(page, name)
+    if (shown == text) != wanted:
+        raise E2EError(f"{name} shows {shown!r} after {seconds:.0f}s")
+    return shown
+
+
+def check_blocked(page: Page) -> None:
+    """Block and unblock from the device page; Activity shows the translated 'Blocked'."""
+    toggle = (
+        page.locator("hui-toggle-entity-row")
+        .filter(has=page.get_by_text(BLOCK_NAME, exact=True))
+        .locator("ha-switch")
+    )
+    toggle.click()
+    shown = wait_for_sensor(page, "Activity", wanted=True, text=BLOCKED_TEXT)
+    log(f"  Activity: {shown}")
+    page.evaluate(SCROLL_TO_TOP)
+    page.screenshot(path=SCREENSHOTS / "device-blocked.png")
+    toggle.click()  # unblock again
+    log(f"  Activity: {wait_for_sensor(page, 'Activity', wanted=False, text=BLOCKED_TEXT)}")
+
+
+def check_calendar_in_dutch(page: Page) -> None:
+    """With Home Assistant in Dutch, the past sessions read Dutch, with decimal commas."""
+    events = page.evaluate(CALENDAR_IN_DUTCH, "calendar.driveway_charging_sessions")
+    past = [event for event in events if "kWh" in event["summary"]]
+    if not past:
+        raise E2EError(f"the calendar has no past sessions: {events}")
+    summary, description = past[0]["summary"], past[0]["description"]
+    if not re.fullmatch(r"Driveway: \d+,\d\d kWh(, € \d+,\d\d)?", summary):
+        raise E2EError(f"the event title is not Dutch: {summary!r}")
+    if not description.startswith("Energie: ") or "\n\nKosten: € " not in description:
+        raise E2EError(f"the event text is not Dutch: {description!r}")
+    log(f"  {summary} | {description!r}")
+
+
 def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linear story
     """The user's path, step by step."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -384,6 +465,9 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
                     f"it now holds {SWITCH_KEY}={held}"
                 )
 
+            with step(page, "the charge current limit shows its number", failures):
+                check_limit_box(page)
+
             with step(page, "screenshot of the device page", failures):
                 # Tall enough for every card; reloaded so the page is scrolled to the top.
                 page.set_viewport_size({"width": 1280, "height": 1600})
@@ -391,8 +475,14 @@ def run(develop: Develop, failures: Path) -> None:  # noqa: PLR0915  # one linea
                 page.get_by_text(f"Serial number: {CHARGING_POINT}").wait_for()
                 page.locator("hui-sensor-entity-row", has_text=LIVE_SENSOR).wait_for()
                 page.wait_for_timeout(1000)  # let the cards finish rendering
+                page.evaluate(SCROLL_TO_TOP)  # the frontend keeps the scroll across a load
                 page.screenshot(path=SCREENSHOTS / "device.png")
 
+            with step(page, "block Driveway: Activity says 'Blocked', not 'Unavailable'", failures):
+                check_blocked(page)
+
+            with step(page, "the sessions calendar speaks Dutch", failures):
+                check_calendar_in_dutch(page)
             goe_steps.run(
                 page,
                 develop.ha_url,

@@ -17,6 +17,7 @@ from .entity import (
     EVEntityDescription,
     async_setup_described_entities,
 )
+from .errors import validation_error
 from .model import Capability
 
 if TYPE_CHECKING:
@@ -30,6 +31,16 @@ if TYPE_CHECKING:
     from .runtime import EVChargePointsConfigEntry
 
     type AnyCoordinator = EVChargePointsCoordinator[Any]
+
+
+async def _async_boost(coordinator: AnyCoordinator, evse_id: str) -> None:
+    """Boost, or say why there is nothing to boost."""
+    charge_point = coordinator.data.charge_points.get(evse_id)
+    if charge_point is None or not coordinator.boost_possible(charge_point):
+        name = charge_point.name if charge_point is not None and charge_point.name else evse_id
+        raise validation_error("boost_not_possible", device=name)
+    await coordinator.async_boost(evse_id)
+
 
 # One command at a time per button: each waits for the charge point's answer.
 PARALLEL_UPDATES = 1
@@ -95,19 +106,13 @@ BUTTONS: tuple[EVChargePointButtonEntityDescription, ...] = (
         press_fn=lambda coordinator, evse_id: coordinator.async_unlock_connector(evse_id),
     ),
     EVChargePointButtonEntityDescription(
-        # Only while a smart-charging profile holds the session back (§6.1).
+        # Pressable while online; when no smart-charging profile holds the session back
+        # (§6.1) the press explains that, instead of a greyed-out button that says nothing.
         key="boost",
         translation_key="boost",
         capability=Capability.SMART_CHARGING,
-        press_fn=lambda coordinator, evse_id: coordinator.async_boost(evse_id),
-        available_fn=lambda coordinator, cp: coordinator.boost_possible(cp),
-        reads=(
-            "activity",
-            "vehicle_state",
-            "smart_charging",
-            "delayed_charging",
-            "price_based_charging",
-        ),
+        press_fn=_async_boost,
+        reads=("activity",),
     ),
 )
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
     from .registry import Brand
+    from .runtime import EVChargePointsConfigEntry
 
 _STEP_PREFIX = "async_step_"
 
@@ -32,7 +33,7 @@ class EVChargePointsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+    def async_get_options_flow(config_entry: EVChargePointsConfigEntry) -> OptionsFlow:
         """The brand's options flow."""
         brand = brand_of(config_entry)
         assert brand is not None  # noqa: S101 - only offered when the brand has one

@@ -70,11 +70,18 @@ def async_register_grid_devices(
         )
 
 
+# The device list shows a model for every device ("<unknown>" otherwise); Home Assistant does
+# not translate models, so these are the plain English kinds of device.
+GRID_MODEL = "Grid connection"
+ACCOUNT_MODEL = "Cloud account"
+
+
 def grid_device_info(coordinator: AnyCoordinator, grid_id: str) -> DeviceInfo:
     """The device of a grid (building connection), named "Grid <id>" in the user's language."""
     return DeviceInfo(
         identifiers={(DOMAIN, coordinator.grid_device_identifier(grid_id))},
         manufacturer=coordinator.manufacturer,
+        model=GRID_MODEL,
         translation_key="grid",
         translation_placeholders={"grid": coordinator.grid_label(grid_id)},
     )
@@ -85,6 +92,7 @@ def account_device_info(coordinator: AnyCoordinator) -> DeviceInfo:
     return DeviceInfo(
         identifiers={(DOMAIN, coordinator.account_device_identifier)},
         manufacturer=coordinator.manufacturer,
+        model=ACCOUNT_MODEL,
         translation_key="account",
         entry_type=dr.DeviceEntryType.SERVICE,
     )
@@ -239,6 +247,10 @@ class EVChargePointEntity(_EVKeyedEntity):
             serial_number=evse_id,
             name=charge_point.name or evse_id,
         )
+        if charge_point.firmware_version is not None:
+            self._attr_device_info["sw_version"] = charge_point.firmware_version
+        if charge_point.configuration_url is not None:
+            self._attr_device_info["configuration_url"] = charge_point.configuration_url
         if charge_point.grid_id is not None:
             # Grid ids are only unique within an account: the coordinator scopes them.
             self._attr_device_info["via_device"] = (

@@ -17,7 +17,7 @@ from homeassistant.core import (
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
+from .const import DOMAIN, NO_CARD_OPTION
 from .errors import validation_error
 from .targets import ATTR_CONFIG_ENTRY_ID, resolve_account, resolve_charge_point
 
@@ -92,10 +92,12 @@ async def _async_get_charging_sessions(call: ServiceCall) -> ServiceResponse:
     manager = entry.runtime_data.history
     if manager is None:
         raise validation_error("no_session_history")
+    card = call.data.get(ATTR_CARD)
+    if card is not None and card.strip().casefold() == NO_CARD_OPTION:
+        # The form's "No card" (the same spelling as start_charge_session): the source's id.
+        card = manager.source.no_card_id or card
     try:
-        sessions = await manager.async_fetch_sessions(
-            evse_ids, start=start, end=end, card=call.data.get(ATTR_CARD)
-        )
+        sessions = await manager.async_fetch_sessions(evse_ids, start=start, end=end, card=card)
     except manager.source.errors as err:
         raise manager.source.action_error(err) from err
     return {"sessions": [session.as_dict() for session in sessions]}

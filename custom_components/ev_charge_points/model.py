@@ -55,7 +55,7 @@ class ChargerActivity(StrEnum):
 
     AVAILABLE = "available"
     CHARGING = "charging"
-    UNAVAILABLE = "unavailable"
+    BLOCKED = "blocked"  # Blue Current sends "unavailable", a state HA reserves
     OFFLINE = "offline"
     ERROR = "error"
     DELAYED = "delayed"
@@ -174,6 +174,9 @@ class ChargePointData(_DerivedValues):
     tariff_price: float | None = None
     # Charging allowed (brands with a charging on/off switch); Blue Current has none.
     charging_enabled: bool | None = field(default=None, metadata=OMIT_IF_NONE)
+    # Shown on the device page where a brand's data has them (Blue Current's has neither).
+    firmware_version: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    configuration_url: str | None = field(default=None, metadata=OMIT_IF_NONE)
     # Active power in W as the charge point measures it (power factor included); brands that
     # report it set it, and `power` shows it instead of the V x I estimate.
     measured_power: float | None = field(default=None, metadata=OMIT_IF_NONE)

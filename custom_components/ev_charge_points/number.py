@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from homeassistant.components.number import (
     NumberDeviceClass,
     NumberEntityDescription,
+    NumberMode,
     RestoreNumber,
 )
 from homeassistant.const import Platform, UnitOfElectricCurrent
+from homeassistant.exceptions import HomeAssistantError
 
 from .const import DEFAULT_MAX_CURRENT, MIN_CHARGE_CURRENT
 from .entity import (
@@ -46,6 +48,8 @@ CURRENT_LIMIT_DESCRIPTION = EVNumberEntityDescription(
     device_class=NumberDeviceClass.CURRENT,
     native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
     native_step=1,
+    # A box shows the number and the whole name on the device page (a slider cuts both off).
+    mode=NumberMode.BOX,
     capability=Capability.CURRENT_LIMIT,
     # Online and the point's maximum; the schedules are account data (they wake everybody).
     # current_limit: brands that keep the limit on the device publish it as a field.
@@ -116,4 +120,9 @@ class ChargeCurrentLimitNumber(EVChargePointEntity, RestoreNumber):
     async def async_set_native_value(self, value: float) -> None:
         """Set the ceiling; the maximum removes the integration's schedule."""
         limit = None if value >= self.native_max_value else value
-        await self.coordinator.async_set_current_limit(self._evse_id, limit)
+        try:
+            await self.coordinator.async_set_current_limit(self._evse_id, limit)
+        except HomeAssistantError:
+            # The control shows the refused number until told otherwise: the confirmed value.
+            self.async_write_ha_state()
+            raise

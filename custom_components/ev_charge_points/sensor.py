@@ -109,10 +109,16 @@ def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
-        entity_registry_enabled_default=False,
         reads=("current",),
         value_fn=lambda grid: grid.current[phase - 1],
     )
+
+
+def _session_stop(cp: ChargePointData) -> datetime | None:
+    """The end of the last session; None while a session runs (it started after that end)."""
+    if cp.session_stop is None or cp.session_start is None:
+        return cp.session_stop
+    return cp.session_stop if cp.session_stop >= cp.session_start else None
 
 
 CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
@@ -269,8 +275,10 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         capability=Capability.SESSIONS,
         translation_key="session_stop",
         device_class=SensorDeviceClass.TIMESTAMP,
-        reads=("session_stop",),
-        value_fn=lambda cp: cp.session_stop,
+        # Unknown while a session runs (the backend still reports the previous session's
+        # stop, which read as "stopped yesterday"); the last stop once the session ended.
+        reads=("session_start", "session_stop"),
+        value_fn=_session_stop,
     ),
     EVChargePointSensorEntityDescription(
         key="offline_since",
@@ -293,6 +301,8 @@ GRID_SENSORS: tuple[EVGridSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         suggested_display_precision=1,
+        # The sum of the three phases: the phases themselves say more (a fuse is per phase).
+        entity_registry_enabled_default=False,
         reads=("current",),
         value_fn=lambda grid: grid.total_current,
     ),

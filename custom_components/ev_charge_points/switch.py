@@ -73,12 +73,11 @@ SWITCHES: tuple[EVChargePointSwitchEntityDescription, ...] = (
         ),
     ),
     EVChargePointSwitchEntityDescription(
-        # Blocked is what the server reports as activity "unavailable".
         key="block",
         translation_key="block",
         reads=("activity",),
         value_fn=lambda cp: (
-            cp.activity == ChargerActivity.UNAVAILABLE if cp.activity is not None else None
+            cp.activity == ChargerActivity.BLOCKED if cp.activity is not None else None
         ),
         capability=Capability.BLOCK,
         set_fn=lambda coordinator, evse_id, value: coordinator.async_set_blocked(evse_id, value),

@@ -99,7 +99,7 @@ async def test_charge_points_joining_get_entities_on_every_platform(
     expected = {
         "binary_sensor.carport_online",
         "sensor.carport_activity",
-        "sensor.grid_bcu103_total_current",
+        "sensor.grid_bcu103_current_phase_1",
         "switch.carport_block",
         "button.carport_reboot",
     }

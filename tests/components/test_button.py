@@ -14,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 
-from .helpers import disabled_by_integration, make_entry, setup_entry, wait_for
+from .helpers import TOKEN, disabled_by_integration, make_entry, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -148,7 +148,8 @@ async def test_stop_without_a_session(
 @pytest.mark.parametrize(
     ("error", "translation_key", "placeholders"),
     [
-        ("REJECTED", "command_rejected", {"reason": "REJECTED"}),
+        ("REJECTED", "start_session_rejected", None),
+        ("CHARGE_POINT_BUSY", "charge_point_busy", None),
         ("TIMEOUT", "command_timeout", None),
     ],
 )
@@ -182,3 +183,31 @@ async def test_unavailable_while_the_charge_point_is_offline(
 
     await simulator.set_online("BCU102")
     await wait_for(hass, lambda: _state(hass, "button.garage_reboot") != STATE_UNAVAILABLE)
+
+
+async def test_revoked_token_reads_as_the_token_message(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """A revoked token: the translated invalid-token sentence, not the server's words."""
+    simulator.revoke_token(TOKEN)
+    with pytest.raises(HomeAssistantError) as err:
+        await _press(hass, "button.driveway_reboot")
+    assert err.value.translation_key == "invalid_token"
+    assert "Invalid Auth Token" not in str(err.value)
+    assert "my.bluecurrent.nl" in str(err.value)  # what to do
+
+
+async def test_server_error_reads_as_a_sentence(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: BlueCurrentSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ERROR 9 reaches the user as a sentence to act on; the code stays in the log."""
+    simulator.faults.error_next("REBOOT", 9, "Unknown error")
+    with pytest.raises(HomeAssistantError) as err:
+        await _press(hass, "button.driveway_reboot")
+    assert err.value.translation_key == "server_unknown_error"
+    assert "Server error" not in str(err.value)
+    assert "Try again" in str(err.value)
+    assert "server error 9" in caplog.text

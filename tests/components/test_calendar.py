@@ -78,15 +78,16 @@ async def get_events(hass: HomeAssistant, entity_id: str, days_back: int) -> lis
     return events
 
 
-def as_event(t: SimTransaction) -> dict[str, Any]:
-    description = [f"Energy: {t.kwh:.2f} kWh", f"Cost: {t.total_costs:.2f} EUR"]
+def as_event(t: SimTransaction, name: str = "Garage") -> dict[str, Any]:
+    """The English event of a session: named after the charge point, one fact a line."""
+    description = [f"Energy: {t.kwh:.2f} kWh", f"Cost: €{t.total_costs:.2f}"]
     if t.card_name:
         description.append(f"Card: {t.card_name}")
     return {
         "start": dt_util.as_local(t.started_at).isoformat(),
         "end": dt_util.as_local(t.ended_at).isoformat(),
-        "summary": f"{t.kwh:.2f} kWh, {t.total_costs:.2f} EUR",
-        "description": "\n".join(description),
+        "summary": f"{name}: {t.kwh:.2f} kWh, €{t.total_costs:.2f}",
+        "description": "\n\n".join(description),
     }
 
 
@@ -137,14 +138,14 @@ async def test_running_session_is_the_current_event(
     driveway = hass.states.get(DRIVEWAY)
     assert driveway is not None
     assert driveway.state == STATE_ON  # BCU101 is charging
-    assert driveway.attributes["message"] == "Charging"
+    assert driveway.attributes["message"] == "Driveway: charging"
     assert driveway.attributes["start_time"] == dt_util.as_local(
         START - timedelta(minutes=30)
     ).strftime("%Y-%m-%d %H:%M:%S")
     assert hass.states.get(GARAGE).state == STATE_OFF  # type: ignore[union-attr]
 
     events = await get_events(hass, DRIVEWAY, days_back=2)
-    assert events[-1]["summary"] == "Charging"
+    assert events[-1]["summary"] == "Driveway: charging"
     finished = len(events) - 1
 
     # The session ends: the calendar goes off and the session is imported as an event.
@@ -157,5 +158,19 @@ async def test_running_session_is_the_current_event(
     events = await get_events(hass, DRIVEWAY, days_back=2)
     assert len(events) == finished + 1
     newest = simulator.rest.transactions(evse_id="BCU101")[-1]
-    assert events[-1] == as_event(newest)
+    assert events[-1] == as_event(newest, "Driveway")
     assert newest.ended_at == START + timedelta(minutes=15)
+
+
+async def test_events_in_the_users_language_and_number_format(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """In Dutch: Dutch words, a decimal comma and the euro sign where Dutch puts it."""
+    await hass.config.async_update(language="nl")
+    events = await get_events(hass, GARAGE, days_back=30)
+    expected = sorted(simulator.rest.transactions(evse_id="BCU102"), key=lambda t: t.started_at)
+    first, t = events[0], expected[0]
+    kwh, cost = f"{t.kwh:.2f}".replace(".", ","), f"{t.total_costs:.2f}".replace(".", ",")
+    assert first["summary"] == f"Garage: {kwh} kWh, € {cost}"
+    assert first["description"].split("\n\n")[:2] == [f"Energie: {kwh} kWh", f"Kosten: € {cost}"]
+    assert "EUR" not in first["summary"]

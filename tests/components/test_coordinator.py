@@ -428,7 +428,7 @@ async def test_execute_maps_client_errors(
     with pytest.raises(HomeAssistantError) as err:
         await coordinator.async_execute("BCU101", lambda client: client.reboot("BCU101"))
     assert err.value.translation_key == "command_rejected"
-    assert err.value.translation_placeholders == {"reason": "REJECTED"}
+    assert err.value.translation_placeholders is None  # the raw reason stays in the log
 
     simulator.faults.fail_next("REBOOT", "TIMEOUT")
     with pytest.raises(HomeAssistantError) as err:
@@ -442,7 +442,7 @@ async def test_execute_maps_client_errors(
     simulator.faults.error_next("SOFT_RESET", 9, "Unknown error")
     with pytest.raises(HomeAssistantError) as err:
         await coordinator.async_execute("BCU101", lambda client: client.soft_reset("BCU101"))
-    assert err.value.translation_key == "communication_error"
+    assert err.value.translation_key == "server_unknown_error"
 
 
 async def test_logs_carry_no_secrets(

@@ -501,8 +501,13 @@ async def test_charge_point_list_with_an_unusable_entry_removes_nothing(
 
 
 @pytest.mark.parametrize(
-    ("code", "message"),
-    [(0, "Unknown command"), (2, "Not authorized"), (9, "Unknown error"), (77, "forbidden")],
+    ("code", "message", "translation_key"),
+    [
+        (0, "Unknown command", "server_unknown_command"),
+        (2, "Not authorized", "server_not_authorized"),
+        (9, "Unknown error", "server_unknown_error"),
+        (77, "forbidden", "server_refused"),
+    ],
     ids=["0", "2", "9", "unknown"],
 )
 async def test_error_object_reconnects(
@@ -512,14 +517,19 @@ async def test_error_object_reconnects(
     caplog: pytest.LogCaptureFixture,
     code: int,
     message: str,
+    translation_key: str,
 ) -> None:
-    """An ERROR in answer to an action fails it, ends the socket, and the loop reconnects."""
+    """An ERROR in answer to an action fails it, ends the socket, and the loop reconnects.
+
+    The user reads a translated sentence; the raw code is only in the log.
+    """
     rig = await start(hass, simulator)
     simulator.faults.error_next("SOFT_RESET", code, message)
     with pytest.raises(HomeAssistantError) as err:
         await press(hass, SOFT_RESET)
-    assert err.value.translation_key == "communication_error"
-    assert err.value.translation_placeholders == {"error": f"Server error {code}: {message}"}
+    assert err.value.translation_key == translation_key
+    assert err.value.translation_placeholders is None
+    assert f"Blue Current answered with server error {code}" in caplog.text
     await wait_for(hass, lambda: delays == [1])
     assert "Blue Current connection ended: BlueCurrentServerError" in our_lines(caplog)
     assert not ir.async_get(hass).issues

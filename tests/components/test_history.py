@@ -449,6 +449,11 @@ async def test_action_returns_the_simulators_sessions(
     assert card == [as_response(t) for t in reversed(ledger) if t.card_name == "Owner card"]
     assert card
 
+    # "No card" in the form is the same no_card as start_charge_session's.
+    no_card = await call_sessions(hass, card="no_card")
+    assert no_card == [as_response(t) for t in reversed(ledger) if t.card_id == "BCU_HOME_USE"]
+    assert no_card
+
 
 async def test_action_validation(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> None:
     entry = make_entry(simulator)

@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING
 import pytest
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, UnknownStep
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
-from custom_components.ev_charge_points.registry import register_brand
+from custom_components.ev_charge_points.registry import CONF_BRAND, register_brand
 
 from .testbrand.brand import BRAND_KEY, POLL_INTERVAL, make_brand
 from .testbrand.client import InMemoryClient, InMemoryPoint
@@ -45,7 +45,9 @@ def device() -> InMemoryClient:
     """Two charge points: one charging, one idle with charging stopped."""
     return InMemoryClient(
         [
-            InMemoryPoint("TB-1", "Shed", car_charging=True),
+            InMemoryPoint(
+                "TB-1", "Shed", car_charging=True, firmware="59.4", address="192.168.1.20"
+            ),
             InMemoryPoint("TB-2", "Barn", charging_allowed=False),
         ]
     )
@@ -104,9 +106,12 @@ async def test_only_the_entities_its_capabilities_allow(hass: HomeAssistant) -> 
     assert per_point == {"TB-1": expected, "TB-2": expected}
     assert len(entries) == 2 * len(expected)  # no account, grid or calendar entities
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    assert sorted((device.name, device.manufacturer) for device in devices) == [
-        ("Barn", "Test brand"),
-        ("Shed", "Test brand"),
+    assert sorted(
+        (device.name, device.manufacturer, device.sw_version, device.configuration_url)
+        for device in devices
+    ) == [
+        ("Barn", "Test brand", None, None),  # the data has neither: none shown
+        ("Shed", "Test brand", "59.4", "http://192.168.1.20"),
     ]
 
 
@@ -189,3 +194,19 @@ async def test_diagnostics_of_the_new_brand(
     assert shed["derived"]["charging"] is True
     assert shed["client"] is None
     assert "history" not in diagnostics
+
+
+async def test_no_configure_button_without_options(hass: HomeAssistant) -> None:
+    """A brand without options: the entry offers no "Configure"; Blue Current's does."""
+    entry = await add_through_the_config_flow(hass)
+    assert entry.supports_options is False
+
+    blue_current = MockConfigEntry(domain=DOMAIN, data={CONF_BRAND: "bluecurrent"}, version=2)
+    blue_current.add_to_hass(hass)
+    assert blue_current.supports_options is True
+
+
+async def test_a_step_no_brand_has_is_refused(hass: HomeAssistant) -> None:
+    """A flow source no brand offers is an unknown step, not a crash."""
+    with pytest.raises(UnknownStep):
+        await hass.config_entries.flow.async_init(DOMAIN, context={"source": "no_such_step"})

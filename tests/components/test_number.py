@@ -237,10 +237,33 @@ async def test_refused_change_shows_the_server_state(
     with pytest.raises(HomeAssistantError) as err:
         await _set(hass, 16)
     assert err.value.translation_key == "command_rejected"
-    assert err.value.translation_placeholders == {
-        "reason": f"schedule not found: {schedule.schedule_id}"
-    }
+    assert err.value.translation_placeholders is None
     assert _value(hass) == "16.0"  # read again after the refusal
+
+
+async def test_refused_change_returns_to_the_confirmed_value(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """A refused edit: an error, and the box shows the value the server confirmed.
+
+    The state is written again after the refusal (a new `last_reported`), so a control that
+    showed the refused number is given the confirmed one back.
+    """
+    await _set(hass, 10)
+    before = hass.states.get(LIMIT)
+    assert before is not None
+    assert before.attributes["mode"] == "box"  # the number and the whole name are shown
+    reported = before.last_reported
+
+    simulator.faults.error_next("POST_EDIT_OVERRIDE_CURRENT", 9, "Unknown error")
+    with pytest.raises(HomeAssistantError) as err:
+        await _set(hass, 7)
+    assert err.value.translation_key == "server_unknown_error"
+    after = hass.states.get(LIMIT)
+    assert after is not None
+    assert after.state == "10.0"
+    assert after.last_reported > reported
+    assert simulator.schedules(TOKEN)[0].current == 10.0
 
 
 async def test_restored_limit_is_recreated_when_the_server_lost_it(

@@ -153,6 +153,9 @@ async def test_the_token_alone_brings_the_account_figures(
 
     assert hass.states.get("sensor.blue_current_account_co2_saved").state == "12.345"  # type: ignore[union-attr]
     assert hass.states.get("sensor.blue_current_account_trees_planted").state == "1"  # type: ignore[union-attr]
-    assert hass.states.get("sensor.blue_current_account_subscription").state == "BASIS"  # type: ignore[union-attr]
+    subscription = hass.states.get("sensor.blue_current_account_subscription")
+    assert subscription is not None
+    assert subscription.state == "basis"  # the vendor's "BASIS", translated as "Basic"
+    assert subscription.attributes["options"] == ["basis", "other"]
     assert simulator.commands("VALIDATE_PASSWORD") == []
     assert entry.options == {}

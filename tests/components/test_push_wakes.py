@@ -229,6 +229,8 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "price_based_charging": (True, False, None),
     "tariff_price": (0.3, None),
     "charging_enabled": (True, False, None),
+    "firmware_version": ("59.4", None),
+    "configuration_url": ("http://192.168.1.20", None),
     "measured_power": (0.0, 4321.0, 1577.8, None),
     "phase_power": ((1.0, 2.0, 3.0), None),
     "power_factor": ((99.0, 98.0, 0.0), None),

@@ -10,10 +10,11 @@ from unittest.mock import patch
 
 import pytest
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.const import EVENT_STATE_REPORTED, STATE_UNAVAILABLE, Platform
+from homeassistant.const import EVENT_STATE_REPORTED, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -123,10 +124,10 @@ async def test_diagnostic_and_noisy_sensors_disabled_by_default(
             for n in (1, 2)
             for key in ("smart_charging_max_usage", "max_offline", "current_left")
         ),
-        *(f"GRID-BCU101_grid_current_phase_{phase}" for phase in (1, 2, 3)),
+        # The phases are on (a fuse is per phase); their sum is off.
         *(
             f"GRID-BCU101_grid_{key}"
-            for key in ("average_current", "max_installed", "max_reserved")
+            for key in ("total_current", "average_current", "max_installed", "max_reserved")
         ),
     }
     assert hass.states.get("sensor.driveway_voltage_phase_1") is None
@@ -188,17 +189,22 @@ async def test_state_written_only_when_it_changed(
 async def test_activity_covers_every_server_value(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
-    """`delayed`, `unavailable` and `offline` are declared enum options with translations."""
+    """`delayed`, `blocked` and `offline` are declared enum options with translations."""
     state = hass.states.get("sensor.driveway_activity")
     assert state.state == "charging"
     assert state.attributes["options"] == [
         "available",
         "charging",
-        "unavailable",
+        "blocked",
         "offline",
         "error",
         "delayed",
     ]
+
+    # Blocked (the wire's "unavailable") is a state of its own, not HA's "unavailable".
+    simulator.charge_point("BCU102").operative = False
+    await simulator.push_status("BCU102")
+    await wait_for(hass, lambda: hass.states.get("sensor.garage_activity").state == "blocked")
 
     await simulator.set_offline("BCU102")
     await wait_for(hass, lambda: hass.states.get("sensor.garage_activity").state == "offline")
@@ -222,14 +228,14 @@ async def test_unavailable_after_the_grace_period_and_back(
     await wait_for(
         hass, lambda: hass.states.get("sensor.driveway_activity").state == STATE_UNAVAILABLE
     )
-    assert hass.states.get("sensor.grid_bcu101_total_current").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.grid_bcu101_current_phase_1").state == STATE_UNAVAILABLE
 
     await simulator.faults.come_back()
     freezer.tick(timedelta(minutes=10))  # past any reconnect delay
     async_fire_time_changed(hass)
     await wait_for(hass, lambda: coordinator.connected)
     assert hass.states.get("sensor.driveway_activity").state == "charging"
-    assert hass.states.get("sensor.grid_bcu101_total_current").state != STATE_UNAVAILABLE
+    assert hass.states.get("sensor.grid_bcu101_current_phase_1").state != STATE_UNAVAILABLE
 
 
 async def test_cost_in_the_tariff_currency(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -287,3 +293,32 @@ def test_strings_json_is_english() -> None:
     """strings.json and translations/en.json are the same file."""
     strings = (INTEGRATION / "strings.json").read_text()
     assert strings == (INTEGRATION / "translations" / "en.json").read_text()
+
+
+async def test_session_stopped_is_unknown_while_a_session_runs(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
+) -> None:
+    """No "stopped yesterday" next to a running session: unknown, then the real stop."""
+    assert hass.states.get("sensor.driveway_activity").state == "charging"
+    assert hass.states.get("sensor.driveway_session_stopped").state == STATE_UNKNOWN
+
+    await simulator.unplug("BCU101")
+    await wait_for(
+        hass, lambda: hass.states.get("sensor.driveway_session_stopped").state != STATE_UNKNOWN
+    )
+    stopped = dt_util.parse_datetime(hass.states.get("sensor.driveway_session_stopped").state)
+    started = dt_util.parse_datetime(hass.states.get("sensor.driveway_session_started").state)
+    assert stopped is not None
+    assert started is not None
+    assert stopped >= started
+
+
+async def test_every_device_has_a_model(
+    hass: HomeAssistant, entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    """No "<unknown>" in the device list: charge points, the grid and the account."""
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    models = {device.name: device.model for device in devices}
+    assert models["Grid BCU101"] == "Grid connection"
+    assert models["Blue Current account"] == "Cloud account"
+    assert all(models.values()), models

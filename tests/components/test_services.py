@@ -14,11 +14,18 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import selector
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ev_charge_points.api.bluecurrent import Weekday
-from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from custom_components.ev_charge_points.const import (
+    CONF_API_TOKEN,
+    CONF_URL,
+    DOMAIN,
+    NO_CARD_OPTION,
+)
 from custom_components.ev_charge_points.device_condition import CONDITIONS
 from custom_components.ev_charge_points.device_trigger import TRIGGER_TYPES
 
@@ -175,7 +182,7 @@ async def test_start_with_an_unknown_card(
 
 @pytest.mark.parametrize(
     ("error", "translation_key"),
-    [("REJECTED", "command_rejected"), ("TIMEOUT", "command_timeout")],
+    [("REJECTED", "start_session_rejected"), ("TIMEOUT", "command_timeout")],
 )
 async def test_start_refused(
     hass: HomeAssistant,
@@ -267,8 +274,8 @@ async def test_delayed_charging_replaces_price_based(
 @pytest.mark.parametrize(
     ("data", "translation_key", "placeholders"),
     [
-        ({"days": ["mon", "funday"]}, "invalid_days", {"days": "mon, funday"}),
-        ({"days": []}, "invalid_days", {"days": ""}),
+        ({"days": ["mon", "funday"]}, "invalid_days", {"days": '"funday"'}),
+        ({"days": []}, "no_days", None),
         ({"start_time": "25:00"}, "invalid_time", {"time": "25:00"}),
         ({"end_time": "soon"}, "invalid_time", {"time": "soon"}),
     ],
@@ -392,7 +399,7 @@ async def test_smart_charging_refused(
             },
         )
     assert err.value.translation_key == "command_rejected"
-    assert err.value.translation_placeholders == {"reason": "REJECTED"}
+    assert err.value.translation_placeholders is None
 
 
 async def test_boost_delayed_session(
@@ -742,8 +749,8 @@ async def test_server_error_is_translated(
                 "current": 10,
             },
         )
-    assert err.value.translation_key == "communication_error"
-    assert err.value.translation_placeholders == {"error": "Server error 9: Unknown error"}
+    assert err.value.translation_key == "server_unknown_error"
+    assert err.value.translation_placeholders is None  # the code is only in the log
     assert simulator.schedules(TOKEN) == []
 
 
@@ -868,12 +875,25 @@ async def test_not_connected(
 async def test_boost_and_unlock_buttons(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
-    """Boost is there only while a delay holds the session; unlock sends UNLOCK_CONNECTOR."""
+    """Boost works only while a delay holds the session, and says so; unlock sends UNLOCK_CONNECTOR.
+
+    The boost button does not grey out without a word: pressed when nothing holds the
+    session back, it explains that there is nothing to boost.
+    """
     entry = make_entry(simulator)
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.BUTTON]):
         await setup_entry(hass, entry)
     boost = "button.driveway_boost"
-    assert _state(hass, boost) == "unavailable"
+    coordinator = coordinator_of(entry)
+
+    def boost_possible() -> bool:
+        return coordinator.boost_possible(coordinator.data.charge_points["BCU101"])
+
+    assert _state(hass, boost) != "unavailable"
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call("button", "press", {"entity_id": boost}, blocking=True)
+    assert err.value.translation_key == "boost_not_possible"
+    assert not simulator.commands("OVERRIDE_DELAYED_CHARGING_TIMEOUT")
 
     await _call(
         hass,
@@ -885,12 +905,13 @@ async def test_boost_and_unlock_buttons(
             "end_time": "14:00",
         },
     )
-    await wait_for(hass, lambda: _state(hass, boost) != "unavailable")
+    await wait_for(hass, boost_possible)
     await hass.services.async_call("button", "press", {"entity_id": boost}, blocking=True)
     assert _wire(simulator, "OVERRIDE_DELAYED_CHARGING_TIMEOUT") == [
         {"evse_id": "BCU101", "value": True}
     ]
-    await wait_for(hass, lambda: _state(hass, boost) == "unavailable")  # charging again
+    await wait_for(hass, lambda: not boost_possible())  # charging again
+    assert _state(hass, boost) != "unavailable"
 
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.garage_unlock_connector"}, blocking=True
@@ -909,6 +930,7 @@ VALIDATION_KEYS = [
     "current_out_of_range",
     "value_out_of_range",
     "invalid_days",
+    "no_days",
     "invalid_time",
     "unknown_card",
     "unknown_schedule",
@@ -999,3 +1021,46 @@ async def test_set_price_based_charging_in_kwh_rejects_bad_input(
     assert err.translation_key == key
     assert not simulator.commands("SET_PRICE_BASED_SETTINGS")
     assert not simulator.commands("SET_PRICE_BASED_CHARGING")
+
+
+def test_action_forms_offer_what_users_can_pick() -> None:
+    """Charge-point pickers list charge points only; cards offer "No card"; every selector valid.
+
+    Home Assistant parses services.yaml with its own selector schemas and drops every form
+    description when one selector is invalid (its time selector has no `no_second`).
+    """
+    services = load_yaml(str(INTEGRATION / "services.yaml"))
+    fields = [
+        (name, field)
+        for service in services.values()
+        for name, field in (service.get("fields") or {}).items()
+    ]
+    for _name, field in fields:
+        selector.validate_selector(field["selector"])
+    device_pickers = [field["selector"]["device"] for name, field in fields if name == "device_id"]
+    assert device_pickers
+    for picker in device_pickers:
+        # Grid and account devices have no connectivity sensor: they are not offered.
+        assert picker["entity"] == [{"domain": "binary_sensor", "device_class": "connectivity"}]
+    card_fields = (("start_charge_session", "charge_card"), ("get_charging_sessions", "card"))
+    for service, name in card_fields:
+        card = services[service]["fields"][name]["selector"]["select"]
+        assert card["options"] == [NO_CARD_OPTION]
+        assert card["custom_value"] is True
+
+
+async def test_the_picker_filter_keeps_charge_points_only(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """What the device pickers filter on: every charge point, and nothing else, has it."""
+    entities = er.async_get(hass)
+    with_online = {
+        item.device_id
+        for item in er.async_entries_for_config_entry(entities, entry.entry_id)
+        if item.domain == "binary_sensor"
+        and (item.device_class or item.original_device_class) == "connectivity"
+    }
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    charge_points = {device.id for device in devices if device.serial_number}
+    assert charge_points == {_device(hass, "BCU101"), _device(hass, "BCU102")}
+    assert with_online == charge_points  # grid and account devices are not offered

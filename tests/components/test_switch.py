@@ -115,7 +115,11 @@ async def test_setting_switches_follow_the_confirmation(
 async def test_block_follows_the_activity(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
-    """Block sends SET_INOPERATIVE and is on once the point reports itself unavailable."""
+    """Block sends SET_INOPERATIVE and is on once the point reports itself blocked.
+
+    The wire's activity "unavailable" shows as "blocked": Home Assistant reserves "unavailable"
+    for a lost connection, so an automation can tell the two apart.
+    """
     assert _state(hass, BLOCK) == STATE_OFF
 
     await _switch(hass, SERVICE_TURN_ON, BLOCK)
@@ -143,7 +147,7 @@ async def test_rejected_setting_keeps_the_state(
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, SERVICE_TURN_OFF, PLUG_AND_CHARGE)
     assert err.value.translation_key == translation_key
-    assert err.value.translation_placeholders == {"reason": "REJECTED"}
+    assert err.value.translation_placeholders is None
     assert simulator.commands("SET_PLUG_AND_CHARGE", evse_id="BCU101")
     assert _state(hass, PLUG_AND_CHARGE) == STATE_ON
 

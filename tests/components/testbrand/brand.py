@@ -34,6 +34,8 @@ def to_model(point: InMemoryPoint) -> ChargePointData:
         manufacturer="Test brand",
         activity=activity,
         charging_enabled=point.charging_allowed,
+        firmware_version=point.firmware,
+        configuration_url=f"http://{point.address}" if point.address else None,
     )
 
 

@@ -18,6 +18,8 @@ class InMemoryPoint:
     online: bool = True
     charging_allowed: bool = True
     car_charging: bool = False
+    firmware: str | None = None  # what a local device reports (go-e: `fwv`)
+    address: str | None = None  # where its own web page is
 
 
 class InMemoryClient:

@@ -37,6 +37,11 @@ RESULT_ERROR_REJECTED: Final = "REJECTED"
 RESULT_ERROR_TIMEOUT: Final = "TIMEOUT"
 RESULT_ERROR_NO_ACTIVE_SESSION: Final = "no active session"
 
+# Seconds to wait for the STATUS_ of a setting or action. The backend gives the charge point
+# 30 s and answers "just after 30 s" (§2.1: APP allows 30 s; pybluecurrent 0.4.1); measured on
+# the simulator with STATUS_ 30.5 s after the command: confirmed after 30.52 s. 2 s margin.
+COMMAND_RESULT_TIMEOUT: Final = 32.0
+
 RECEIVED_PREFIX: Final = "RECEIVED_"
 STATUS_PREFIX: Final = "STATUS_"
 

@@ -169,13 +169,17 @@ def _time(value: str) -> time:
 def _day_indexes(values: list[str]) -> list[int]:
     """0 (Monday) to 6 (Sunday), in week order without repeats."""
     indexes: set[int] = set()
+    invalid: list[str] = []
     for value in values:
-        for part in value.split(","):
-            if (index := _DAY_ALIASES.get(part.strip().casefold())) is None:
-                raise validation_error("invalid_days", days=", ".join(values))
-            indexes.add(index)
+        for part in filter(None, (part.strip() for part in value.split(","))):
+            if (index := _DAY_ALIASES.get(part.casefold())) is None:
+                invalid.append(part)  # only the wrong ones are named
+            else:
+                indexes.add(index)
+    if invalid:
+        raise validation_error("invalid_days", days=", ".join(f'"{day}"' for day in invalid))
     if not indexes:
-        raise validation_error("invalid_days", days="")
+        raise validation_error("no_days")
     return sorted(indexes)
 
 

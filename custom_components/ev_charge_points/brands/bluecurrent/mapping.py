@@ -43,7 +43,10 @@ def _enum_map[E: StrEnum](source: type[StrEnum], target: type[E]) -> dict[StrEnu
 
 
 # Looked up on every push: a dict is much cheaper than calling the enum by value.
-_ACTIVITIES = _enum_map(Activity, ChargerActivity)
+_ACTIVITIES = {
+    **_enum_map(Activity, ChargerActivity),
+    Activity.UNAVAILABLE: ChargerActivity.BLOCKED,
+}
 _VEHICLE_STATES = _enum_map(VehicleStatus, VehicleState)
 
 

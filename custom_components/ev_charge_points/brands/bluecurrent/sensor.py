@@ -46,14 +46,20 @@ class EVAccountSensorEntityDescription(SensorEntityDescription):
     value_fn: Callable[[BlueCurrentSessionSource], StateType]
 
 
+# The subscription codes the REST API is known to send (§7: "BASIS"), as enum options; any
+# other code (or contracts of different kinds) is "other", translated like the rest.
+SUBSCRIPTIONS: dict[str, str] = {"BASIS": "basis"}
+SUBSCRIPTION_OTHER = "other"
+
+
 def _subscription(source: BlueCurrentSessionSource) -> str | None:
-    if not source.contracts:
+    codes = {
+        str(c["subscription_type"]) for c in source.contracts or () if c.get("subscription_type")
+    }
+    if not codes:
         return None
-    return ", ".join(
-        sorted(
-            {str(c["subscription_type"]) for c in source.contracts if c.get("subscription_type")}
-        )
-    )
+    code = codes.pop() if len(codes) == 1 else ""
+    return SUBSCRIPTIONS.get(code, SUBSCRIPTION_OTHER)
 
 
 ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
@@ -76,6 +82,8 @@ ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
     EVAccountSensorEntityDescription(
         key="subscription",
         translation_key="subscription",
+        device_class=SensorDeviceClass.ENUM,
+        options=[*SUBSCRIPTIONS.values(), SUBSCRIPTION_OTHER],
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_subscription,
     ),

@@ -106,7 +106,7 @@ def _activity(state: ChargerState) -> ChargerActivity | None:
     if state.wifi_connected is False:
         return ChargerActivity.OFFLINE
     if state.active is False:
-        return ChargerActivity.UNAVAILABLE
+        return ChargerActivity.BLOCKED
     if state.status is None:
         return None
     if state.status is ChargerStatus.ON and ((state.power or 0) > 0 or (state.current or 0) > 0):
