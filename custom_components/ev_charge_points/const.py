@@ -28,6 +28,9 @@ RECONNECT_MAX_DELAY: Final = 58.0
 # Each delay is drawn from the top tenth below its ceiling: enough to spread the reconnects
 # of many installations after an outage without making the wait much shorter on average.
 RECONNECT_JITTER: Final = 0.1
+# The backoff starts over only after a connection stayed up this long: a server that accepts,
+# serves data and drops again still meets a growing delay.
+RECONNECT_STABLE_AFTER: Final = timedelta(minutes=5)
 
 # The lowest current a charge point offers (IEC 61851); below it a car does not charge.
 MIN_CHARGE_CURRENT: Final = 6.0

@@ -15,6 +15,7 @@ entities never know which one they read.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -22,6 +23,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER, UNAVAILABLE_GRACE_PERIOD
 from .errors import validation_error
@@ -35,6 +37,7 @@ from .events import (
     EVENT_VEHICLE_CONNECTED,
     EVENT_VEHICLE_DISCONNECTED,
 )
+from .lifetime_meter import LifetimeMeter, MeterObservation, max_power_kw
 from .model import AccountData, Capability, ChargePointData, GridData, changed_fields
 
 if TYPE_CHECKING:
@@ -96,6 +99,9 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
         self._new_point_listeners: list[Callable[[set[str]], None]] = []
         self._point_event_listeners: dict[str, list[PointEventCallback]] = {}
         self._status_seen: set[str] = set()
+        # Per charge point: the session rule of the lifetime meter, for the shown session
+        # start and stop and for `session_ended` (exactly once per session).
+        self._session_meters: dict[str, LifetimeMeter] = {}
 
     # --- what the brand offers ---------------------------------------------------------------
 
@@ -187,12 +193,53 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
         """
         evse_id = model.id
         previous = self.data.charge_points.get(evse_id)
+        model, session_ended = self._async_apply_session_rule(model, has_status=has_status)
         changed = None if previous is None else changed_fields(previous, model)
         if changed is not None and not changed:
             return
         self.data.charge_points[evse_id] = model
-        self._async_detect_transitions(evse_id, previous, model, has_status=has_status)
+        self._async_detect_transitions(
+            evse_id, previous, model, has_status=has_status, session_ended=session_ended
+        )
         self._async_notify_key(evse_id, changed)
+
+    @callback
+    def _async_apply_session_rule(
+        self, model: ChargePointData, *, has_status: bool
+    ) -> tuple[ChargePointData, bool]:
+        """Feed the frame to the point's session rule: the shown start/stop, a session end.
+
+        A session end is never reported for the first status: that is the starting point.
+
+        The rule is `LifetimeMeter`'s (lifetime_meter.py): one bad frame (an empty or null
+        time, a late frame of the previous session, a dip) neither moves the shown times
+        back nor ends a session; a reconnect that reads the same status again ends nothing.
+        """
+        if not has_status:
+            previous = self.data.charge_points.get(model.id)
+            if previous is None:
+                return model, False
+            return replace(
+                model,
+                shown_session_start=previous.shown_session_start,
+                shown_session_stop=previous.shown_session_stop,
+            ), False
+        first = model.id not in self._session_meters
+        meter = self._session_meters.setdefault(model.id, LifetimeMeter())
+        update = meter.observe(
+            MeterObservation(
+                received_at=dt_util.utcnow(),
+                session_start=model.session_start,
+                session_stop=model.session_stop,
+                session_energy_kwh=model.session_energy,
+                online=model.online,
+                max_power_kw=max_power_kw(model.max_usage, None),
+            )
+        )
+        shown = replace(
+            model, shown_session_start=update.session_start, shown_session_stop=update.session_stop
+        )
+        return shown, update.session_ended and not first
 
     @callback
     def _async_publish_grid(self, model: GridData) -> None:
@@ -238,7 +285,7 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
         """Detach devices of charge points and grids the account no longer has."""
         device_registry = dr.async_get(self.hass)
         wanted = {
-            *self.data.charge_points,
+            *self._kept_charge_point_ids(),
             *(self.grid_device_identifier(grid_id) for grid_id in self.data.grids),
             self.account_device_identifier,
         }
@@ -251,6 +298,10 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
                 device_registry.async_update_device(
                     device.id, remove_config_entry_id=self.config_entry.entry_id
                 )
+
+    def _kept_charge_point_ids(self) -> set[str]:
+        """Charge points whose devices stay (a brand adds points it cannot read just now)."""
+        return set(self.data.charge_points)
 
     def connection_diagnostics(self) -> dict[str, object]:
         """The link's state for diagnostics (a brand adds its client's counters)."""
@@ -458,6 +509,7 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
         model: ChargePointData,
         *,
         has_status: bool,
+        session_ended: bool = False,
     ) -> None:
         """Turn changes of the charge point's data into events.
 
@@ -490,12 +542,10 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
                     {},
                 )
             )
-        stop, start = model.session_stop, model.session_start
         if (
-            stop is not None
-            and stop != previous.session_stop
-            and start is not None
-            and start <= stop
+            session_ended
+            and model.shown_session_start is not None
+            and model.shown_session_stop is not None
         ):
             events.append((EVENT_SESSION_ENDED, self._session_summary(evse_id, model)))
         for kind, data in events:
@@ -507,16 +557,17 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
 
     def _session_summary(self, evse_id: str, model: ChargePointData) -> dict[str, Any]:
         """What an ended session brought; the card only when known."""
-        assert model.session_start is not None  # noqa: S101 - checked by the caller
-        assert model.session_stop is not None  # noqa: S101
+        start, stop = model.shown_session_start, model.shown_session_stop
+        assert start is not None  # noqa: S101 - checked by the caller
+        assert stop is not None  # noqa: S101
         name, card_id = self._session_card(evse_id)
         return {
             "energy": model.session_energy,
             "cost": model.session_cost,
             "currency": model.currency,
-            "started": model.session_start.isoformat(),
-            "stopped": model.session_stop.isoformat(),
-            "duration": round((model.session_stop - model.session_start).total_seconds()),
+            "started": start.isoformat(),
+            "stopped": stop.isoformat(),
+            "duration": round((stop - start).total_seconds()),
             "card": name,
             "card_id": card_id,
         }

@@ -194,6 +194,7 @@ class _EVKeyedEntity(Entity):
         self.entity_description = description
         self._listen_key = key
         self._reads = None if description.reads is None else frozenset(description.reads)
+        self._capability = description.capability
         self._last_visible: tuple[object, ...] | None = None
 
     @property
@@ -268,7 +269,12 @@ class EVChargePointEntity(_EVKeyedEntity):
         """Return whether the connection is up and the charge point is known."""
         coordinator = self.coordinator
         # Read on every state write: plain attribute reads, no property chain.
-        return coordinator.connected and self._evse_id in coordinator.data.charge_points
+        return (
+            coordinator.connected
+            and self._evse_id in coordinator.data.charge_points
+            # a control the server refused for this point since setup
+            and coordinator.supports(self._evse_id, self._capability)
+        )
 
 
 class EVGridEntity(_EVKeyedEntity):

@@ -206,6 +206,11 @@ class ChargePointData(_DerivedValues):
     # When the charge point (or its current user) last connected to the backend.
     last_connected: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
     access_mode: AccessMode | None = field(default=None, metadata=OMIT_IF_NONE)
+    # The session start and stop as the sensors show them (set by the coordinator from the
+    # session rule of lifetime_meter.py): the latest seen, never unknown again, never earlier.
+    # session_start/session_stop above stay what the last frame said.
+    shown_session_start: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
+    shown_session_stop: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def __post_init__(self) -> None:
         """Compute the derived values."""

@@ -2,7 +2,9 @@
 
 The loop runs in an entry background task: it runs one session (connect, read, listen)
 after the other, with capped exponential backoff and full jitter between them. The first
-session decides setup (success, auth failure, not ready). The grace period of the base
+session decides setup (success, auth failure, not ready). The backoff starts over only after
+a session stayed up for RECONNECT_STABLE_AFTER: a server that accepts, serves data and drops
+again meets a growing delay, not a reconnect a second. The grace period of the base
 coordinator keeps entities available across a brief drop.
 
 A brand implements `_async_session` (one connection, returns or raises when it ends; it calls
@@ -24,6 +26,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, callback
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .const import (
     DOMAIN,
@@ -31,6 +34,7 @@ from .const import (
     RECONNECT_BASE_DELAY,
     RECONNECT_JITTER,
     RECONNECT_MAX_DELAY,
+    RECONNECT_STABLE_AFTER,
     SETUP_TIMEOUT,
 )
 from .coordinator import EVChargePointsCoordinator
@@ -79,6 +83,8 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
         self._setup_future: asyncio.Future[None] | None = None
         self._cleanup: list[CALLBACK_TYPE] = []
         self._delivered_in_session = False
+        # When the link of the running session came up (None: not yet).
+        self._up_since: datetime | None = None
 
     # --- hooks -----------------------------------------------------------------------------
 
@@ -97,6 +103,15 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
             translation_key="cannot_connect",
             translation_placeholders={"error": str(err) or type(err).__name__},
         )
+
+    def _setup_waits_for(self, error: Exception) -> bool:  # noqa: ARG002
+        """Whether a first session that failed with `error` still completes setup.
+
+        Blue Current's daily request limit: Home Assistant's own setup retries would only
+        spend requests, so setup completes (entities unavailable, a repair issue) and the
+        loop waits for the reset.
+        """
+        return False
 
     def _closed_on_purpose(self, error: Exception) -> bool:  # noqa: ARG002
         """Whether the session ended because the server closed it on purpose.
@@ -174,14 +189,31 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
     def _async_set_link_up(self) -> None:
         if self._setup_future is not None and not self._setup_future.done():
             self._setup_future.set_result(None)
+        if self._up_since is None:
+            self._up_since = dt_util.utcnow()
         super()._async_set_link_up()
+
+    def _stayed_up(self) -> bool:
+        """Whether the session that just ended delivered data and stayed up for a while."""
+        since = self._up_since
+        return (
+            self._delivered_in_session
+            and since is not None
+            and dt_util.utcnow() - since >= RECONNECT_STABLE_AFTER
+        )
 
     # --- the connection loop -----------------------------------------------------------------
 
     @callback
     def _async_fail_setup(self, err: BaseException) -> bool:
-        """Hand `err` to a setup that is still waiting; True if one was."""
+        """Hand `err` to a setup that is still waiting; True if one was.
+
+        An error the brand's setup waits out (`_setup_waits_for`) completes setup instead.
+        """
         if self._setup_future is None or self._setup_future.done():
+            return False
+        if isinstance(err, Exception) and self._setup_waits_for(err):
+            self._setup_future.set_result(None)
             return False
         self._setup_future.set_exception(err)
         return True
@@ -191,6 +223,7 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
         attempt = 0
         while not self._stopping:
             error: Exception | None = None
+            self._up_since = None
             try:
                 await self._async_session()
             except Exception as err:  # noqa: BLE001 - whatever breaks the link, the loop goes on
@@ -212,8 +245,8 @@ class PushCoordinator[ClientT](EVChargePointsCoordinator[ClientT]):
                     attempt = 0
                     continue
                 LOGGER.debug("%s connection ended: %s", self.brand_name, type(error).__name__)
-            if self._delivered_in_session:
-                attempt = 0  # the link worked: a fresh drop starts the backoff over
+            if self._stayed_up():
+                attempt = 0  # the link worked for a while: a fresh drop starts over
             delay = backoff_delay(attempt)
             attempt += 1
             self.reconnects += 1

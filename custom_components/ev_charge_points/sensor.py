@@ -114,13 +114,6 @@ def _grid_phase_current(phase: int) -> EVGridSensorEntityDescription:
     )
 
 
-def _session_stop(cp: ChargePointData) -> datetime | None:
-    """The end of the last session; None while a session runs (it started after that end)."""
-    if cp.session_stop is None or cp.session_start is None:
-        return cp.session_stop
-    return cp.session_stop if cp.session_stop >= cp.session_start else None
-
-
 CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         key="activity",
@@ -267,18 +260,16 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         capability=Capability.SESSIONS,
         translation_key="session_start",
         device_class=SensorDeviceClass.TIMESTAMP,
-        reads=("session_start",),
-        value_fn=lambda cp: cp.session_start,
+        reads=("shown_session_start",),
+        value_fn=lambda cp: cp.shown_session_start,
     ),
     EVChargePointSensorEntityDescription(
         key="session_stop",
         capability=Capability.SESSIONS,
         translation_key="session_stop",
         device_class=SensorDeviceClass.TIMESTAMP,
-        # Unknown while a session runs (the backend still reports the previous session's
-        # stop, which read as "stopped yesterday"); the last stop once the session ended.
-        reads=("session_start", "session_stop"),
-        value_fn=_session_stop,
+        reads=("shown_session_stop",),
+        value_fn=lambda cp: cp.shown_session_stop,
     ),
     EVChargePointSensorEntityDescription(
         key="offline_since",

@@ -55,24 +55,75 @@ async def test_brand_menu_lists_blue_current(hass: HomeAssistant) -> None:
 async def test_user_flow_creates_entry(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
-    """The token is validated; customer id becomes unique id, the e-mail the title."""
+    """The token (trimmed) is validated; the customer id is the unique id and in the title."""
     flow_id = await _start_user_flow(hass, advanced=True)
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {CONF_API_TOKEN: TOKEN, CONF_URL: simulator.url}
+        flow_id, {CONF_API_TOKEN: f"  {TOKEN}\n", CONF_URL: f" {simulator.url} "}
     )
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == EMAIL
+    # Home Assistant's own log lines name the entry: never by the account's e-mail.
+    assert result["title"] == f"Blue Current (customer {CUSTOMER_ID})"
     assert result["data"] == {
         CONF_BRAND: "bluecurrent",
         CONF_API_TOKEN: TOKEN,
         CONF_URL: simulator.url,
     }
     assert result["result"].unique_id == CUSTOMER_ID
-    assert simulator.commands("VALIDATE_API_TOKEN")
-    assert simulator.commands("GET_ACCOUNT")
+    assert [c["token"] for c in simulator.commands("VALIDATE_API_TOKEN")] == [TOKEN] * 2
+    assert not simulator.commands("GET_ACCOUNT")  # the e-mail is not needed any more
     assert result["result"].state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/haserver",
+        "ws://example.com/haserver",
+        "wss://user:secret@motown.bluecurrent.nl/haserver",
+        "ws://user@127.0.0.1:9/haserver",
+        "motown.bluecurrent.nl",
+        "wss://",
+        "ftp://[::1]/x",
+    ],
+)
+async def test_unusable_server_url(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, url: str
+) -> None:
+    """Only wss (ws to this machine) without user info; anything else is a URL error."""
+    flow_id = await _start_user_flow(hass, advanced=True)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_API_TOKEN: TOKEN, CONF_URL: url}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: "invalid_url"}
+    assert simulator.connection_attempts == 0
+    hass.config_entries.flow.async_abort(flow_id)
+
+
+async def test_blank_token_is_refused(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> None:
+    """A token of only spaces is an invalid token, nothing is sent."""
+    flow_id = await _start_user_flow(hass, advanced=True)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_API_TOKEN: "   ", CONF_URL: simulator.url}
+    )
+    assert result["errors"] == {CONF_API_TOKEN: "invalid_token"}
+    assert simulator.connection_attempts == 0
+    hass.config_entries.flow.async_abort(flow_id)
+
+
+async def test_an_entry_named_by_e_mail_is_renamed(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Entries made before were named after the e-mail: renamed at setup, logs free of it."""
+    simulator.faults.reject_handshakes("Service unavailable", status=503)
+    entry = make_entry(simulator)
+    assert entry.title == EMAIL
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.SETUP_RETRY  # HA logs "Config entry '<title>' ..."
+    assert entry.title == f"Blue Current (customer {CUSTOMER_ID})"
+    assert EMAIL not in caplog.text
 
 
 async def test_url_field_only_in_advanced_mode(
@@ -203,7 +254,7 @@ async def test_reauth_updates_token_and_reloads(
     assert result["errors"] == {CONF_API_TOKEN: "invalid_token"}
 
     result = await hass.config_entries.flow.async_configure(
-        flows[0]["flow_id"], {CONF_API_TOKEN: TOKEN}
+        flows[0]["flow_id"], {CONF_API_TOKEN: f" {TOKEN} "}
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT

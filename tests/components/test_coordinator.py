@@ -22,6 +22,7 @@ from custom_components.ev_charge_points.brands.bluecurrent.const import (
 from custom_components.ev_charge_points.const import (
     DOMAIN,
     RECONNECT_MAX_DELAY,
+    RECONNECT_STABLE_AFTER,
     UNAVAILABLE_GRACE_PERIOD,
 )
 from custom_components.ev_charge_points.model import ChargePointData, VehicleState
@@ -201,7 +202,7 @@ async def test_reconnects_after_a_drop(
     assert hellos(simulator) == 2
     assert len(ha_commands(simulator, "GET_CHARGE_POINTS")) == 2  # the list is re-read
     assert len(simulator.commands("GET_CH_STATUS")) == 4  # every point again
-    assert len(simulator.commands("GET_GRID_STATUS")) == 3  # once for the shared grid
+    assert len(simulator.commands("GET_GRID_STATUS")) == 2  # not again: GRID_CURRENT pushes it
     assert simulator.open_connections == 1
 
     await simulator.plug_in("BCU102")
@@ -209,9 +210,13 @@ async def test_reconnects_after_a_drop(
 
 
 async def test_backoff_grows_while_the_server_is_away(
-    hass: HomeAssistant, simulator: BlueCurrentSimulator, delays: list[float]
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    delays: list[float],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Refused connects double the delay; after a good connection it starts over."""
+    """Refused connects double the delay; after a lasting connection it starts over."""
+    freezer.move_to(START)
     entry = make_entry(simulator)
     await setup_entry(hass, entry)
     coordinator = coordinator_of(entry)
@@ -232,9 +237,26 @@ async def test_backoff_grows_while_the_server_is_away(
     fire(hass, 8)
     await wait_for(hass, lambda: coordinator.link_up)
 
+    freezer.tick(RECONNECT_STABLE_AFTER)
     await simulator.faults.drop_connections(code=1011)
     await wait_for(hass, lambda: len(delays) == 5)
-    assert delays[-1] == 1  # reset by the connection that delivered data
+    assert delays[-1] == 1  # reset by the connection that delivered data for a while
+
+
+async def test_backoff_grows_when_the_server_drops_after_serving(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, delays: list[float]
+) -> None:
+    """A server that accepts, serves data and drops again meets a growing delay."""
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    coordinator = coordinator_of(entry)
+    for count in (1, 2, 3, 4):
+        await simulator.faults.drop_connections(code=1011)
+        await wait_for(hass, lambda count=count: len(delays) == count)
+        fire(hass, delays[-1])
+        await wait_for(hass, lambda: coordinator.link_up)
+    assert delays == [1, 2, 4, 8]
+    assert hellos(simulator) == 5
 
 
 async def test_rejections_and_errors_do_not_end_the_loop(

@@ -510,7 +510,7 @@ async def test_charge_point_list_with_an_unusable_entry_removes_nothing(
     ],
     ids=["0", "2", "9", "unknown"],
 )
-async def test_error_object_reconnects(
+async def test_error_object_fails_the_action_and_keeps_the_socket(
     hass: HomeAssistant,
     simulator: BlueCurrentSimulator,
     delays: list[float],
@@ -519,7 +519,7 @@ async def test_error_object_reconnects(
     message: str,
     translation_key: str,
 ) -> None:
-    """An ERROR in answer to an action fails it, ends the socket, and the loop reconnects.
+    """An ERROR in answer to an action fails that action; the connection stays up.
 
     The user reads a translated sentence; the raw code is only in the log.
     """
@@ -530,6 +530,26 @@ async def test_error_object_reconnects(
     assert err.value.translation_key == translation_key
     assert err.value.translation_placeholders is None
     assert f"Blue Current answered with server error {code}" in caplog.text
+    await settle(hass, 0.1)
+    assert delays == []
+    assert rig.coordinator.link_up
+    assert rig.hellos() == 1
+    await press(hass, SOFT_RESET)  # the next command goes out on the same socket
+    assert not ir.async_get(hass).issues
+    rig.assert_available()
+    rig.assert_intact()
+    await rig.unload()
+
+
+async def test_unsolicited_error_object_reconnects(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    delays: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An ERROR that answers nothing the client waits for ends the socket; the loop reconnects."""
+    rig = await start(hass, simulator)
+    await simulator.faults.send_object({"object": "ERROR", "error": 9, "message": "Unknown"})
     await wait_for(hass, lambda: delays == [1])
     assert "Blue Current connection ended: BlueCurrentServerError" in our_lines(caplog)
     assert not ir.async_get(hass).issues
@@ -664,9 +684,10 @@ async def test_message_flood(hass: HomeAssistant, simulator: BlueCurrentSimulato
     await settle(hass, 0.05)
     assert woken == {"BCU101": 1, "BCU102": 0}  # identical frames change nothing
 
-    rising = [status_push(actual_kwh=1000 + index) for index in range(3000)]
+    # (a session energy above 1000 kWh is a broken frame: unknown)
+    rising = [status_push(actual_kwh=round(600 + index / 10, 1)) for index in range(3000)]
     await simulator.faults.flood(rising)
-    await wait_for(hass, lambda: float(rig.state(ENERGY)) == 3999)
+    await wait_for(hass, lambda: float(rig.state(ENERGY)) == 899.9)
     assert rig.coordinator.client.dropped_messages == 0
     assert rig.coordinator.link_up
     assert rig.hellos() == 1

@@ -346,7 +346,7 @@ async def test_app_socket_refusing_the_token_asks_for_the_app_login(
     issue = app_login_issue(hass, entry)
     assert issue is not None
     assert issue.translation_key == ISSUE_APP_LOGIN
-    assert issue.translation_placeholders == {"title": EMAIL}
+    assert issue.translation_placeholders == {"title": f"Blue Current (customer {CUSTOMER_ID})"}
 
     # With the app login in the options, the next import logs in with it and reads what is new.
     hass.config_entries.async_update_entry(entry, options=LOGIN)

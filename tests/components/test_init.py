@@ -110,20 +110,6 @@ async def test_invalid_token_at_setup_starts_reauth(
     assert simulator.open_connections == 0
 
 
-async def test_request_limit_at_setup_is_not_ready(
-    hass: HomeAssistant, simulator: BlueCurrentSimulator
-) -> None:
-    """A spent budget at setup: retry later, and the reason carries the reset time."""
-    simulator.set_request_limit(0)
-    entry = make_entry(simulator)
-    await setup_entry(hass, entry)
-
-    assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert entry.error_reason_translation_key == "request_limit_reached"
-    assert entry.error_reason_translation_placeholders is not None
-    assert entry.error_reason_translation_placeholders["reset_time"]
-
-
 async def test_already_connected_at_setup_is_not_ready(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 import pytest
-from homeassistant.const import EVENT_STATE_CHANGED, Platform
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
@@ -76,7 +81,13 @@ async def charge(hass: HomeAssistant, simulator: BlueCurrentSimulator, seconds: 
         await simulator.clock.advance(60, step=60)
         await simulator.push_status("BCU101")
         expected = session_kwh(simulator)
-        await wait_for(hass, lambda expected=expected: value(hass, SESSION) == expected)
+        await wait_for(
+            hass,
+            lambda expected=expected: (
+                hass.states.get(SESSION).state  # type: ignore[union-attr]
+                == str(expected)
+            ),
+        )
 
 
 @pytest.fixture
@@ -87,7 +98,9 @@ def recorded(hass: HomeAssistant) -> list[float]:
     @callback
     def _changed(event: Event[EventStateChangedData]) -> None:
         state = event.data["new_state"]
-        if event.data["entity_id"] == LIFETIME and state is not None and state.state != "unknown":
+        if event.data["entity_id"] != LIFETIME or state is None:
+            return
+        if state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE):
             values.append(float(state.state))
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, _changed)

@@ -248,6 +248,8 @@ _ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "wifi_connected": (True, False, None),
     "last_connected": (START, None),
     "access_mode": (*AccessMode, None),
+    "shown_session_start": (START, _OTHER_TIME, None),
+    "shown_session_stop": (START - timedelta(hours=1), _OTHER_TIME, None),
 }
 _GRID_ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "id": ("OTHER",),

@@ -347,11 +347,15 @@ async def use_every_kind_of_action(
 async def break_and_restore_the_link(
     hass: HomeAssistant, simulator: BlueCurrentSimulator, delays: list[float]
 ) -> None:
-    """An ERROR that ends the socket, then a drop during a command; both reconnect."""
+    """An ERROR that answers a command, one nobody waits for, a drop during a command."""
     coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
     simulator.faults.error_next("SOFT_RESET", 9, f"Unknown error for {EMAIL}")
     with pytest.raises(HomeAssistantError):
         await press(hass, "button.driveway_soft_reset")
+    assert coordinator.link_up  # an ERROR answering one command keeps the socket
+    await simulator.faults.send_object(
+        {"object": "ERROR", "error": 9, "message": f"Unknown error for {EMAIL}"}
+    )
     await wait_for(hass, lambda: len(delays) == 1)
     fire(hass, delays[-1])
     await wait_for(hass, lambda: coordinator.link_up)

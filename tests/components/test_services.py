@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 import pytest
+import voluptuous as vol
 from annotatedyaml import load_yaml
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
@@ -28,6 +29,8 @@ from custom_components.ev_charge_points.const import (
 )
 from custom_components.ev_charge_points.device_condition import CONDITIONS
 from custom_components.ev_charge_points.device_trigger import TRIGGER_TYPES
+from simulators.bluecurrent import BlueCurrentSimulator, Scenario
+from tests.conftest import TEST_SCENARIO
 
 from .helpers import CUSTOMER_ID, TOKEN, coordinator_of, make_entry, setup_entry, wait_for
 
@@ -35,8 +38,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from homeassistant.core import HomeAssistant
-
-    from simulators.bluecurrent import BlueCurrentSimulator
 
 INTEGRATION = Path(__file__).parents[2] / "custom_components" / DOMAIN
 OWNER_UID = "04A1B2C3D4E5F6"
@@ -178,6 +179,56 @@ async def test_start_with_an_unknown_card(
     assert err.translation_key == "unknown_card"
     assert "04FFFFFFFFFFFF" not in str(err)
     assert not simulator.commands("START_SESSION")
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+async def test_start_with_a_blank_card(
+    hass: HomeAssistant, socket_enabled: None, tmp_path: Path, blank: str
+) -> None:
+    """A blank card (a template that renders empty) is refused, not billed to some card.
+
+    The guest card has no printed id here (""): a blank value used to match it.
+    """
+    scenario = json.loads(TEST_SCENARIO.read_text())
+    scenario["accounts"][0]["cards"][1]["id"] = ""
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    async with BlueCurrentSimulator(Scenario.from_file(path)) as simulator:
+        entry = make_entry(simulator)
+        await setup_entry(hass, entry)
+        err = await _invalid(
+            hass,
+            "start_charge_session",
+            {"device_id": _device(hass, "BCU102"), "charge_card": blank},
+        )
+        assert err.translation_key == "unknown_card"
+        assert not simulator.commands("START_SESSION")
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize(
+    ("service", "data"),
+    [
+        ("set_override_current", {"current": True}),
+        ("set_price_based_charging", {"minimum_pct": True}),
+        ("set_price_based_charging", {"expected_kwh": False}),
+    ],
+)
+async def test_a_boolean_is_no_number(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: BlueCurrentSimulator,
+    service: str,
+    data: dict[str, Any],
+) -> None:
+    """true/false where a number belongs is refused (it used to become 1 or 0)."""
+    window = {"start_time": "16:00", "start_days": ["mon"], "stop_time": "21:00"}
+    extra = window if service == "set_override_current" else {}
+    with pytest.raises(vol.Invalid):
+        await _call(hass, service, {"device_id": _device(hass, "BCU101"), **extra, **data})
+    assert not simulator.commands("POST_SET_OVERRIDE_CURRENT")
+    assert not simulator.commands("SET_PRICE_BASED_SETTINGS")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import time
 
 import pytest
@@ -637,3 +638,16 @@ async def test_price_based_settings_in_kwh_older_form(
             "Authorization": auth(simulator),
         }
     ]
+
+
+async def test_a_url_with_user_info_is_not_logged(
+    simulator: BlueCurrentSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Old entries may hold a URL with user info: the connect log line shows the host only."""
+    caplog.set_level(logging.DEBUG)
+    url = simulator.url.replace("ws://", "ws://someone:s3cret@")
+    client = make_client(url)
+    await client.connect()
+    await client.disconnect()
+    assert "Connected to 127.0.0.1" in caplog.text
+    assert "s3cret" not in caplog.text

@@ -118,12 +118,8 @@ async def test_offline_charge_point_times_out(simulator: BlueCurrentSimulator, l
 @pytest.mark.parametrize(
     ("code", "message", "expected"),
     [
-        (0, "Unknown command", BlueCurrentServerError),
         (1, "Invalid Auth Token", BlueCurrentInvalidTokenError),
-        (2, "Not authorized", BlueCurrentServerError),
-        (9, "Unknown error", BlueCurrentServerError),
         (42, "Request limit reached", BlueCurrentRequestLimitError),
-        (77, "forbidden", BlueCurrentServerError),
     ],
 )
 async def test_error_object_ends_the_connection(
@@ -133,16 +129,32 @@ async def test_error_object_ends_the_connection(
     message: str,
     expected: type[BlueCurrentError],
 ) -> None:
+    """An invalid token or the request limit concern the connection: it ends."""
     simulator.faults.error_next("GET_CH_STATUS", code, message)
     with pytest.raises(expected) as err:
         await live.client.get_status("BCU101")
     assert isinstance(await live.ended(), expected)
     assert not live.client.connected
-    if isinstance(err.value, BlueCurrentServerError):
-        assert (err.value.code, err.value.message) == (code, message)
     if isinstance(err.value, BlueCurrentRequestLimitError):
         assert err.value.reset_at == limit_reset_now()
     await eventually(lambda: simulator.open_connections == 0)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [(0, "Unknown command"), (2, "Not authorized"), (9, "Unknown error"), (77, "forbidden")],
+)
+async def test_error_object_fails_only_its_request(
+    simulator: BlueCurrentSimulator, live: Live, code: int, message: str
+) -> None:
+    """Any other ERROR answers the request waiting for it; the socket stays open."""
+    simulator.faults.error_next("GET_CH_STATUS", code, message)
+    with pytest.raises(BlueCurrentServerError) as err:
+        await live.client.get_status("BCU101")
+    assert (err.value.code, err.value.message) == (code, message)
+    assert live.client.connected
+    assert (await live.client.get_status("BCU101")).evse_id == "BCU101"
+    assert simulator.open_connections == 1
 
 
 async def test_revoked_token(simulator: BlueCurrentSimulator, live: Live) -> None:
@@ -160,7 +172,7 @@ async def test_foreign_charge_point(simulator: BlueCurrentSimulator, live: Live)
     with pytest.raises(BlueCurrentServerError) as err:
         await live.client.reboot("BCU900")
     assert err.value.code == 2
-    assert isinstance(await live.ended(), BlueCurrentServerError)
+    assert live.client.connected  # one refused command does not end the connection
 
 
 async def test_failed_data_request_gets_error_9(

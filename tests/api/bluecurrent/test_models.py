@@ -413,9 +413,12 @@ def test_grid_status() -> None:
     assert isinstance(grid, GridStatus)
     named_by_evse = parse_message({"object": "GRID_STATUS", "evse_id": "BCU9", "data": {}})
     assert isinstance(named_by_evse, GridStatus)
-    assert named_by_evse.grid_id == "GRID-BCU9"
-    with pytest.raises(BlueCurrentParseError):
-        parse_message({"object": "GRID_STATUS", "data": {"grid_actual_p1": 1}})
+    # No id: the grid of the charge point asked for (the coordinator knows it).
+    assert named_by_evse.grid_id is None
+    assert named_by_evse.evse_id == "BCU9"
+    anonymous = parse_message({"object": "GRID_STATUS", "data": {"grid_actual_p1": 1}})
+    assert isinstance(anonymous, GridStatus)
+    assert anonymous.grid_id is None
 
 
 def test_grid_current_has_top_level_phases() -> None:

@@ -253,7 +253,7 @@ async def test_each_plausible_server_reading_gives_the_same_charger(
             {"wifiConnectivity": False},
             {"online": STATE_OFF, "wifi_connected": STATE_OFF, "activity": "offline"},
         ),
-        ({"isActive": False}, {"online": STATE_ON, "activity": "unavailable"}),
+        ({"isActive": False}, {"online": STATE_ON, "activity": "blocked"}),
         ({"chargerMode": "PRIVATE"}, {"access_mode": "private"}),
         ({"chargerMode": "COMMUNITY"}, {"access_mode": "unknown"}),
     ],

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
@@ -421,7 +422,8 @@ class BlueCurrentClient:
                 raise closed_error(err) from err
             raise
         self._hello_answered = True
-        _LOGGER.debug("Connected to %s", self._url)
+        # Only the host: a URL with user info would put a credential in the log.
+        _LOGGER.debug("Connected to %s", urlsplit(self._url).hostname)
 
     async def _before_connect(self) -> None:
         """Get an auth token before the long-lived socket opens (HA: one-shot validation)."""
@@ -465,6 +467,8 @@ class BlueCurrentClient:
                 message = self._handle(raw)
                 if isinstance(message, ServerErrorMessage):
                     _LOGGER.debug("Server sent ERROR %s", message.code)
+                    if self._answer_with_error(message):
+                        continue
                     failure = message
                     break
         except asyncio.CancelledError:
@@ -498,12 +502,34 @@ class BlueCurrentClient:
                     request.future.set_exception(make_error())
         await ws.close()
 
+    def _answer_with_error(self, message: ServerErrorMessage) -> bool:
+        """Fail the request an ERROR answers; False if it concerns the connection.
+
+        Replies keep the order of the commands, so an ERROR answers the oldest request still
+        waiting for its first reply. The socket stays open: one refused command (an
+        app-only command, one charge point's status) must not rebuild the connection.
+        An invalid token or the request limit, and an ERROR nobody waits for, end it.
+        """
+        if message.code in (ERROR_REQUEST_LIMIT, ERROR_INVALID_AUTH_TOKEN):
+            return False
+        for request in self._pending:
+            if not request.future.done() and not request.acknowledged:
+                self._pending.remove(request)
+                request.future.set_exception(server_error(message))
+                return True
+        return False
+
     def _handle(self, raw: str | bytes) -> BlueCurrentMessage | None:
-        """Parse a frame, hand it to subscribers and to the request waiting for it."""
+        """Parse a frame, hand it to subscribers and to the request waiting for it.
+
+        A reply without `evse_id` (seen for setting results and GRID_STATUS) is given the
+        charge point of the request it answers before subscribers see it.
+        """
         decoded = self._decode(raw)
         if decoded is None:
             return None
         name, message = decoded
+        message = self._with_request_evse_id(name, message)
         for callback in list(self._subscribers):
             try:
                 callback(message)
@@ -530,6 +556,14 @@ class BlueCurrentClient:
         if (request := self._match(waiting, evse_id)) is not None:
             self._pending.remove(request)
             request.future.set_result(message)
+
+    def _with_request_evse_id(self, name: str, message: BlueCurrentMessage) -> BlueCurrentMessage:
+        if not isinstance(message, SettingResult | GridStatus) or message.evse_id is not None:
+            return message
+        waiting = [p for p in self._pending if p.reply == name and not p.future.done()]
+        if waiting and (evse_id := waiting[0].evse_id) is not None:
+            return replace(message, evse_id=evse_id)
+        return message
 
     @staticmethod
     def _match(waiting: list[_Pending], evse_id: str | None) -> _Pending | None:

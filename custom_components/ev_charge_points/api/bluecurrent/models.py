@@ -581,9 +581,13 @@ class ChargePointSettings:
 
 @dataclass(frozen=True, slots=True)
 class GridStatus:
-    """GRID_STATUS: building load per phase and the grid's capacity (A)."""
+    """GRID_STATUS: building load per phase and the grid's capacity (A).
 
-    grid_id: str
+    `grid_id` is None when the reply carries no `id`: the grid is then the one of the charge
+    point the request was for (the coordinator knows it).
+    """
+
+    grid_id: str | None
     evse_id: str | None = None
     currents: Phases = (None, None, None)
     max_installed: float | None = None
@@ -595,13 +599,8 @@ class GridStatus:
         frame = mapping(data, "GRID_STATUS")
         grid = _payload(frame)
         evse_id = opt_str(grid.get("evse_id")) or opt_str(frame.get("evse_id"))
-        grid_id = opt_str(grid.get("id"))
-        if not grid_id:
-            if not evse_id:
-                raise BlueCurrentParseError("GRID_STATUS has neither 'id' nor 'evse_id'")
-            grid_id = f"GRID-{evse_id}"  # the id scheme the server uses
         return cls(
-            grid_id=grid_id,
+            grid_id=opt_str(grid.get("id")) or None,
             evse_id=evse_id,
             currents=_phases(grid, _GRID_CURRENT_KEYS),
             max_installed=opt_float(grid.get("grid_max_install")),

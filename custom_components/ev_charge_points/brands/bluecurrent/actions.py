@@ -101,6 +101,17 @@ BATTERY_SIZE_RANGE: Final = (1, 1000)
 
 # Values are checked in the handlers, not the schemas, so that a wrong day, time or
 # current gets a translated message instead of voluptuous' generic one.
+
+
+def _no_bool(value: object) -> object:
+    """Refuse true/false where a number is meant (int(True) would be 1)."""
+    if isinstance(value, bool):
+        raise vol.Invalid("expected a number, not true or false")
+    return value
+
+
+_INT = vol.All(_no_bool, vol.Coerce(int))
+_FLOAT = vol.All(_no_bool, vol.Coerce(float))
 _DEVICE = vol.Required(ATTR_DEVICE_ID)
 _DEVICES = vol.All(cv.ensure_list, [cv.string], vol.Length(min=1))
 _DAYS = vol.All(cv.ensure_list, [vol.Coerce(str)])
@@ -119,11 +130,11 @@ PRICE_BASED_SCHEMA = vol.Schema(
     {
         _DEVICE: cv.string,
         vol.Optional(ATTR_DEPARTURE_TIME): _TIME,
-        vol.Optional(ATTR_CURRENT_BATTERY_PCT): vol.Coerce(int),
-        vol.Optional(ATTR_MINIMUM_PCT): vol.Coerce(int),
-        vol.Optional(ATTR_BATTERY_SIZE_KWH): vol.Coerce(int),
-        vol.Optional(ATTR_EXPECTED_KWH): vol.Coerce(float),
-        vol.Optional(ATTR_MINIMUM_KWH): vol.Coerce(float),
+        vol.Optional(ATTR_CURRENT_BATTERY_PCT): _INT,
+        vol.Optional(ATTR_MINIMUM_PCT): _INT,
+        vol.Optional(ATTR_BATTERY_SIZE_KWH): _INT,
+        vol.Optional(ATTR_EXPECTED_KWH): _FLOAT,
+        vol.Optional(ATTR_MINIMUM_KWH): _FLOAT,
     }
 )
 SET_OVERRIDE_SCHEMA = vol.Schema(
@@ -133,7 +144,7 @@ SET_OVERRIDE_SCHEMA = vol.Schema(
         vol.Required(ATTR_START_DAYS): _DAYS,
         vol.Required(ATTR_STOP_TIME): _TIME,
         vol.Optional(ATTR_STOP_DAYS): _DAYS,
-        vol.Required(ATTR_CURRENT): vol.Coerce(float),
+        vol.Required(ATTR_CURRENT): _FLOAT,
     }
 )
 EDIT_OVERRIDE_SCHEMA = vol.Schema(
@@ -144,7 +155,7 @@ EDIT_OVERRIDE_SCHEMA = vol.Schema(
         vol.Optional(ATTR_START_DAYS): _DAYS,
         vol.Optional(ATTR_STOP_TIME): _TIME,
         vol.Optional(ATTR_STOP_DAYS): _DAYS,
-        vol.Optional(ATTR_CURRENT): vol.Coerce(float),
+        vol.Optional(ATTR_CURRENT): _FLOAT,
     }
 )
 CLEAR_OVERRIDE_SCHEMA = vol.All(

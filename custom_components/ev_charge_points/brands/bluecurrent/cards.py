@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         ChargeCard,
         ChargeCards,
     )
-    from custom_components.ev_charge_points.model import AccountData
+    from custom_components.ev_charge_points.model import AccountData, Capability
 
     from .app_api import BlueCurrentAppApi
     from .mapping import PointState
@@ -49,6 +49,13 @@ class ChargeCardsMixin:
         async def async_execute[T](  # noqa: D102 - the host's
             self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
         ) -> T: ...
+        async def async_execute_app_only(  # noqa: D102 - the host's
+            self,
+            evse_id: str,
+            command: Callable[[BlueCurrentClient], Awaitable[object]],
+            *,
+            capability: Capability | None = None,
+        ) -> None: ...
 
     def _init_cards(self) -> None:
         self.charge_cards = None
@@ -63,6 +70,8 @@ class ChargeCardsMixin:
     def find_card(self, value: str) -> ChargeCard | None:
         """A valid card by uid or by its printed id (case-insensitive)."""
         wanted = value.strip().casefold()
+        if not wanted:
+            return None  # a card without a printed id has "" there: blank names no card
         for card in self.valid_cards():
             if wanted in (card.uid.casefold(), (card.id or "").casefold()):
                 return card
@@ -106,11 +115,18 @@ class ChargeCardsMixin:
         self._async_notify_key(evse_id)
 
     async def async_card_uid(self, card: str) -> str:
-        """The uid of a card named by uid or printed id; "no_card" (or NO_CARD) means none."""
+        """The uid of a card named by uid or printed id; "no_card" (or NO_CARD) means none.
+
+        A blank value (also from a template) is refused: it names no card.
+        """
+        if not card.strip():
+            raise validation_error("unknown_card")
         if card.strip().casefold() in (NO_CARD_OPTION, NO_CARD.casefold()):
             return NO_CARD
         if self.charge_cards is None:
             await self.async_list_charge_cards()
+        elif self.find_card(card) is None:
+            await self.async_list_charge_cards()  # the cards are read once: a new one?
         if (found := self.find_card(card)) is None:
             # The value is not echoed: it may be a card uid, which stays out of logs.
             raise validation_error("unknown_card")

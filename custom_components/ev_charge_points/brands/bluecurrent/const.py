@@ -7,11 +7,28 @@ from typing import Final
 
 BRAND: Final = "bluecurrent"
 MANUFACTURER: Final = "Blue Current"
+# The only currency Blue Current bills in (the unit of a session cost without a tariff).
+BILLING_CURRENCY: Final = "EUR"
+
+
+def entry_title(customer_id: str) -> str:
+    """The entry's name: recognisable, but not the account's e-mail (HA logs the title)."""
+    return f"Blue Current (customer {customer_id})"
+
 
 # The account's charge point list is re-read this often (and after every reconnect).
 CHARGE_POINTS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 
 ISSUE_REQUEST_LIMIT: Final = "request_limit_reached"
+# If the first attempt after the daily reset is still refused (the server's day ends later
+# than ours, clock skew), these delays follow before waiting for the next reset.
+LIMIT_RESET_RETRY_DELAYS: Final = (
+    timedelta(seconds=30),
+    timedelta(minutes=1),
+    timedelta(minutes=2),
+    timedelta(minutes=4),
+    timedelta(minutes=8),
+)
 
 # Largest websocket frame read from Blue Current. The charge-point list of an account with
 # 1000 charge points is about 1.4 MB, over the websockets default of 1 MiB; anything larger

@@ -22,10 +22,12 @@ from homeassistant.util import dt as dt_util
 from custom_components.ev_charge_points.api.bluecurrent import (
     NO_CARD,
     BlueCurrentClient,
+    BlueCurrentCommandError,
     BlueCurrentConnectionError,
     BlueCurrentError,
     BlueCurrentInvalidTokenError,
     BlueCurrentRequestLimitError,
+    BlueCurrentServerError,
     ChargePoint,
     ChargePoints,
     ChargePointSettings,
@@ -40,6 +42,7 @@ from custom_components.ev_charge_points.errors import (
     format_reset_time,
     translated_error,
 )
+from custom_components.ev_charge_points.model import Capability, ChargerActivity
 from custom_components.ev_charge_points.push import AfterError, PushCoordinator
 
 from .app_api import BlueCurrentAppApi
@@ -48,14 +51,20 @@ from .cards import ChargeCardsMixin
 from .const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
     ISSUE_REQUEST_LIMIT,
+    LIMIT_RESET_RETRY_DELAYS,
     MANUFACTURER,
+    entry_title,
 )
 from .errors import explain
 from .mapping import PointState, grid_model
 from .schedules import OverrideSchedulesMixin
 from .smart_charging import SmartChargingMixin
 
+# Failures of one request that leave the socket working: that charge point is withheld.
+_ONE_POINT_ERRORS = (BlueCurrentServerError, BlueCurrentCommandError)
+
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
     from datetime import datetime
 
     from homeassistant.config_entries import ConfigEntry
@@ -64,7 +73,6 @@ if TYPE_CHECKING:
     from custom_components.ev_charge_points.api.bluecurrent.models import (
         BlueCurrentMessage,
     )
-    from custom_components.ev_charge_points.model import Capability
 
 
 # The mixins declare the entry as set (it always is here); DataUpdateCoordinator allows None.
@@ -92,9 +100,21 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._points: dict[str, PointState] = {}
         self._grids: dict[str, GridStatus] = {}
         self._grid_of: dict[str, str] = {}
+        # Points whose status cannot be read (an ERROR for that point only): not published,
+        # so their entities are unavailable; retried with every charge point refresh.
+        self._withheld: set[str] = set()
+        # Withheld before the platforms ever saw them: announced once their status arrives.
+        self._unannounced: set[str] = set()
+        # Points missing from the last (successful, empty) list: removed if missing again.
+        self._missing_once: set[str] = set()
+        # Controls the server refused for a point (app-only commands): unavailable there.
+        self._refused: dict[str, set[Capability]] = {}
         self._fetch_lock = asyncio.Lock()
         self._cancel_rollover: CALLBACK_TYPE | None = None
         self._requests_baseline = 0
+        # Retries after a reset the server did not honour yet (server late, clock skew).
+        self._reset_retries = 0
+        self._waited_for_reset = False
         self._issue_id = f"{ISSUE_REQUEST_LIMIT}_{entry.entry_id}"
         # Schedules and cards: None until read after a connect.
         self._init_schedules()
@@ -103,15 +123,28 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         # The app API (pybluecurrent): history, account figures, the app-only commands.
         self.app_api = BlueCurrentAppApi(hass, entry)
 
-    def capabilities(self, evse_id: str) -> frozenset[Capability]:  # noqa: ARG002
-        """Every Blue Current charge point offers the same (the protocol has no model flags)."""
+    def capabilities(self, evse_id: str) -> frozenset[Capability]:
+        """Every Blue Current charge point offers the same (the protocol has no model flags).
+
+        Less what the server refused for this point since setup (an app-only command).
+        """
+        if refused := self._refused.get(evse_id):
+            return BLUE_CURRENT_CAPABILITIES - refused
         return BLUE_CURRENT_CAPABILITIES
 
     # --- push base hooks ---------------------------------------------------------------------
 
     @callback
     def _async_prepare(self) -> None:
+        self._async_retitle_entry()
         self._cleanup.append(self.client.subscribe(self._async_on_message))
+
+    @callback
+    def _async_retitle_entry(self) -> None:
+        """Entries used to be named after the account's e-mail, which HA's logs then show."""
+        entry = self.config_entry
+        if "@" in entry.title and entry.unique_id:
+            self.hass.config_entries.async_update_entry(entry, title=entry_title(entry.unique_id))
 
     def _setup_error(self, err: Exception) -> Exception:
         if isinstance(err, BlueCurrentInvalidTokenError):
@@ -138,9 +171,23 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             self.config_entry.async_start_reauth(self.hass)
             return AfterError.STOP
         if isinstance(error, BlueCurrentRequestLimitError):
+            if self._waited_for_reset and self._reset_retries < len(LIMIT_RESET_RETRY_DELAYS):
+                # The first attempts after the reset are still refused: the server's day
+                # may end a little later than ours. Try again within minutes, not tomorrow.
+                delay = LIMIT_RESET_RETRY_DELAYS[self._reset_retries]
+                self._reset_retries += 1
+                LOGGER.debug("Still over the request limit after the reset; retry in %s", delay)
+                await self._async_sleep(delay.total_seconds())
+                return AfterError.RETRY_NOW
             await self._async_wait_for_limit_reset(error.reset_at)
+            self._waited_for_reset = True
+            self._reset_retries = 0
             return AfterError.RETRY_NOW
         return AfterError.BACKOFF
+
+    def _setup_waits_for(self, error: Exception) -> bool:
+        """The request limit at setup: a repair issue and a wait, not Home Assistant's retries."""
+        return isinstance(error, BlueCurrentRequestLimitError)
 
     async def async_shutdown(self) -> None:
         """Stop the loop, close the socket, cancel the timers and the repair issue."""
@@ -156,6 +203,8 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
     @callback
     def _async_set_link_up(self) -> None:
         self.limited_until = None
+        self._waited_for_reset = False
+        self._reset_retries = 0
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         super()._async_set_link_up()
 
@@ -233,7 +282,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             added = self._async_apply_charge_point_list(
                 list(listing.charge_points), remove_missing=not listing.skipped
             )
-            targets = list(self._points) if full else sorted(added)
+            targets = list(self._points) if full else sorted(added | self._withheld)
             grid_targets = self._grid_request_targets(targets)
             results = await asyncio.gather(
                 *(self.client.get_status(evse_id) for evse_id in targets),
@@ -241,8 +290,15 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
                 return_exceptions=True,
             )
             failure: BaseException | None = None
-            for evse_id, result in zip([*targets, *grid_targets], results, strict=True):
-                if isinstance(result, BaseException):
+            statuses = len(targets)
+            for index, (evse_id, result) in enumerate(
+                zip([*targets, *grid_targets], results, strict=True)
+            ):
+                if isinstance(result, _ONE_POINT_ERRORS):
+                    # Refused for this point only; the socket is fine.
+                    if index < statuses:
+                        self._async_withhold(evse_id, result)
+                elif isinstance(result, BaseException):
                     failure = failure or result
                 elif isinstance(result, ChargePointStatus):
                     self._async_apply_status(result)
@@ -251,32 +307,72 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             if failure is not None:
                 raise failure
             self._async_remove_stale_devices()
-            if added:
-                self._async_announce_charge_points(added)
+            if announce := added - self._withheld:
+                self._async_announce_charge_points(announce)
+            self._unannounced |= added & self._withheld
+
+    @callback
+    def _async_withhold(self, evse_id: str, err: BaseException) -> None:
+        """The point's status cannot be read: its entities are unavailable until it can."""
+        if evse_id not in self._points:
+            return
+        if evse_id not in self._withheld:
+            LOGGER.warning(
+                "Cannot read the status of charge point %s (%s); retrying every %s",
+                evse_id,
+                type(err).__name__,
+                CHARGE_POINTS_REFRESH_INTERVAL,
+            )
+        self._withheld.add(evse_id)
+        self._points[evse_id].status = None
+        if evse_id in self.data.charge_points:
+            self.data.charge_points.pop(evse_id)
+            self._async_notify_key(evse_id)
+
+    @callback
+    def _async_release(self, evse_id: str) -> None:
+        """A status of a withheld point arrived: publish it (and announce a new one)."""
+        self._withheld.discard(evse_id)
+        self._async_publish_point(evse_id)
+        if evse_id in self._unannounced:
+            self._unannounced.discard(evse_id)
+            self._async_announce_charge_points({evse_id})
+
+    def _kept_charge_point_ids(self) -> set[str]:
+        """Withheld points still belong to the account: their devices stay."""
+        return set(self._points)
 
     def _grid_request_targets(self, evse_ids: list[str]) -> list[str]:
-        """One charge point per known grid, plus every point whose grid is not known yet.
+        """The points whose grid is not known yet.
 
-        Points on one grid share its GRID_STATUS, so asking once per grid saves requests
-        from the daily budget.
+        A known grid is not asked again after a reconnect: GRID_CURRENT pushes deliver its
+        load anyway, and its installed and reserved maximum stay what was read. Each request
+        counts against the daily budget.
         """
-        targets: list[str] = []
-        covered: set[str] = set()
-        for evse_id in evse_ids:
-            grid_id = self._grid_of.get(evse_id)
-            if grid_id is None:
-                targets.append(evse_id)
-            elif grid_id not in covered:
-                covered.add(grid_id)
-                targets.append(evse_id)
-        return targets
+        return [
+            evse_id
+            for evse_id in evse_ids
+            if (grid_id := self._grid_of.get(evse_id)) is None or grid_id not in self._grids
+        ]
 
     @callback
     def _async_apply_charge_point_list(
         self, points: list[ChargePoint], *, remove_missing: bool = True
     ) -> set[str]:
-        """Add, update and (unless told not to) remove charge points; returns the new ids."""
+        """Add, update and (unless told not to) remove charge points; returns the new ids.
+
+        A point leaves when a read lists other points but not it, or when two successful
+        reads in a row list nothing: one empty reply removes nothing.
+        """
         seen = {point.evse_id for point in points}
+        if remove_missing and not seen and self._points:
+            gone = set(self._points)
+            remove_missing = gone <= self._missing_once
+            self._missing_once = set() if remove_missing else gone
+            if not remove_missing:
+                LOGGER.debug("The charge point list came back empty; keeping the points")
+        else:
+            self._missing_once = set()
         added: set[str] = set()
         for point in points:
             if (state := self._points.get(point.evse_id)) is None:
@@ -293,6 +389,8 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
     @callback
     def _async_remove_point(self, evse_id: str) -> None:
         del self._points[evse_id]
+        self._withheld.discard(evse_id)
+        self._unannounced.discard(evse_id)
         grid_id = self._grid_of.pop(evse_id, None)
         self._async_forget_charge_point(evse_id)
         if grid_id is not None and grid_id not in self._grid_of.values():
@@ -313,7 +411,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
     @callback
     def _async_publish_point(self, evse_id: str) -> None:
         """Rebuild one charge point's model and publish it."""
-        if (state := self._points.get(evse_id)) is None:
+        if (state := self._points.get(evse_id)) is None or evse_id in self._withheld:
             return
         self._async_publish_charge_point(
             state.to_model(self._grid_of.get(evse_id)), has_status=state.status is not None
@@ -322,7 +420,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
     @callback
     def _async_publish_grid_status(self, grid_id: str) -> None:
         if (grid := self._grids.get(grid_id)) is not None:
-            self._async_publish_grid(grid_model(grid))
+            self._async_publish_grid(grid_model(grid_id, grid))
 
     @callback
     def _async_apply_status(self, status: ChargePointStatus) -> None:
@@ -330,19 +428,30 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             LOGGER.debug("Ignoring status of unknown charge point %s", status.evse_id)
             return
         state.apply_status(status)
+        if status.evse_id in self._withheld:
+            self._async_release(status.evse_id)
+            return
         self._async_publish_point(status.evse_id)
 
     @callback
     def _async_apply_grid(self, grid: GridStatus, evse_id: str | None) -> None:
+        """A GRID_STATUS; without `id` it is the grid of the point it was asked for."""
         evse_id = evse_id or grid.evse_id
-        self._grids[grid.grid_id] = grid
-        self._async_publish_grid_status(grid.grid_id)
+        grid_id = grid.grid_id
+        if grid_id is None and evse_id is not None:
+            # The server names a grid after a point on it ("GRID-<evse_id>").
+            grid_id = self._grid_of.get(evse_id) or f"GRID-{evse_id}"
+        if grid_id is None:
+            LOGGER.debug("Ignoring a grid status that names no grid")
+            return
+        self._grids[grid_id] = grid
+        self._async_publish_grid_status(grid_id)
         if (
             evse_id is not None
             and evse_id in self._points
-            and self._grid_of.get(evse_id) != grid.grid_id
+            and self._grid_of.get(evse_id) != grid_id
         ):
-            self._grid_of[evse_id] = grid.grid_id
+            self._grid_of[evse_id] = grid_id
             self._async_publish_point(evse_id)
 
     @callback
@@ -350,11 +459,13 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         grid_id = message.grid_id
         if grid_id is None and message.evse_id is not None:
             grid_id = self._grid_of.get(message.evse_id)
+        if grid_id is None and message.evse_id is None and len(self._grids) == 1:
+            grid_id = next(iter(self._grids))  # the account's only grid
         if grid_id is None or (grid := self._grids.get(grid_id)) is None:
             LOGGER.debug("Ignoring grid current of unknown grid")
             return
         self._grids[grid_id] = GridStatus(
-            grid_id=grid.grid_id,
+            grid_id=grid_id,
             evse_id=grid.evse_id,
             currents=message.currents,
             max_installed=grid.max_installed,
@@ -476,11 +587,71 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         A portable charge point takes the websocket command instead (§2.1).
         """
         if not await self.app_api.async_unlock_connector(evse_id):
-            await self.async_execute(evse_id, lambda client: client.unlock_connector(evse_id))
+            await self.async_execute_app_only(
+                evse_id,
+                lambda client: client.unlock_connector(evse_id),
+                capability=Capability.UNLOCK_CONNECTOR,
+            )
+
+    async def async_execute_app_only(
+        self,
+        evse_id: str,
+        command: Callable[[BlueCurrentClient], Awaitable[object]],
+        *,
+        capability: Capability | None = None,
+    ) -> None:
+        """Run a command the protocol shows only on the app socket (or a retired one).
+
+        If the server answers it with an ERROR, the user is told the account's server does
+        not support it, and the control (`capability`) turns unavailable for this point;
+        the connection stays as it is.
+        """
+        try:
+            await self.async_execute(evse_id, command)
+        except HomeAssistantError as err:
+            if not isinstance(err.__cause__, BlueCurrentServerError):
+                raise
+            LOGGER.debug("The server refused a command for %s: not supported there", evse_id)
+            if capability is not None:
+                self._refused.setdefault(evse_id, set()).add(capability)
+                self._async_notify_key(evse_id)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="not_supported_by_server"
+            ) from err.__cause__
 
     async def async_set_blocked(self, evse_id: str, blocked: bool) -> None:  # noqa: FBT001
-        """Block or unblock the charge point."""
-        await self.async_execute(evse_id, lambda client: client.block(evse_id, blocked))
+        """Block or unblock the charge point.
+
+        Confirmed by the reply or by the status push that shows the new activity, whichever
+        comes first (the vendor's library ignores the OPERATIVE replies and relies on the
+        status).
+        """
+        shown: asyncio.Future[None] = self.hass.loop.create_future()
+
+        @callback
+        def _on_change() -> None:
+            point = self.data.charge_points.get(evse_id)
+            if (
+                point is not None
+                and (point.activity is ChargerActivity.BLOCKED) is blocked
+                and not shown.done()
+            ):
+                shown.set_result(None)
+
+        remove = self.async_add_key_listener(evse_id, _on_change, reads=frozenset({"activity"}))
+        command = asyncio.ensure_future(
+            self.async_execute(evse_id, lambda client: client.block(evse_id, blocked))
+        )
+        try:
+            await asyncio.wait({command, shown}, return_when=asyncio.FIRST_COMPLETED)
+            if not command.done():
+                command.cancel()  # the status confirmed it: no need to wait for the reply
+                await asyncio.wait({command})
+            else:
+                command.result()
+        finally:
+            remove()
+            shown.cancel()
 
     async def async_set_plug_and_charge(self, evse_id: str, on: bool) -> None:  # noqa: FBT001
         """Switch plug and charge on or off."""
@@ -512,6 +683,9 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         else:
             self._async_store_schedule_list(schedules)
             await self._async_reassert_current_limits()
+        if self.charge_cards is not None:
+            # Read once; the list action and a card named by an action read them again.
+            return
         try:
             cards = await self.client.get_charge_cards()
         except BlueCurrentError as err:

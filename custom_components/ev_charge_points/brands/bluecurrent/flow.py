@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import voluptuous as vol
 from homeassistant.config_entries import (
@@ -31,7 +32,7 @@ from custom_components.ev_charge_points.errors import format_reset_time
 from custom_components.ev_charge_points.registry import CONF_BRAND
 
 from .app_api import BlueCurrentAppApi
-from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME
+from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME, entry_title
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -46,18 +47,45 @@ class _Validation:
     """Outcome of checking a token against the server."""
 
     customer_id: str | None = None
-    email: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
     placeholders: dict[str, str] = field(default_factory=dict)
 
 
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def url_error(url: str) -> str | None:
+    """Why the server URL cannot be used (None: it can).
+
+    wss only, except plain ws to this machine (a simulator); never user info, which would
+    put a credential in the URL and so in every place the URL is shown.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:
+        return "invalid_url"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "invalid_url"
+    if not host:
+        return "invalid_url"
+    if parts.scheme == "wss" or (parts.scheme == "ws" and host in _LOOPBACK_HOSTS):
+        return None
+    return "invalid_url"
+
+
 async def _async_validate(api_token: str, url: str) -> _Validation:
-    """Validate the token and read the account's e-mail with the client's one-shot calls."""
+    """Validate the token (trimmed) against the server with the client's one-shot call."""
     result = _Validation()
+    if (error := url_error(url)) is not None:
+        result.errors[CONF_URL] = error
+        return result
+    if not api_token:
+        result.errors[CONF_API_TOKEN] = "invalid_token"
+        return result
     client = BlueCurrentClient(api_token, url=url, ssl_context=get_default_context())
     try:
         result.customer_id = await client.validate_token()
-        account = await client.get_account()
     except BlueCurrentInvalidTokenError:
         result.errors[CONF_API_TOKEN] = "invalid_token"
     except BlueCurrentRequestLimitError as err:
@@ -70,8 +98,6 @@ async def _async_validate(api_token: str, url: str) -> _Validation:
     except Exception:  # noqa: BLE001 - the form must show something for any failure
         LOGGER.exception("Unexpected error while validating the Blue Current API token")
         result.errors["base"] = "unknown"
-    else:
-        result.email = account.login or account.email or result.customer_id
     finally:
         await client.disconnect()
     return result
@@ -132,19 +158,16 @@ async def async_step_bluecurrent(
     errors: dict[str, str] = {}
     placeholders: dict[str, str] = {}
     if user_input is not None:
-        url = user_input.get(CONF_URL, DEFAULT_URL)
-        result = await _async_validate(user_input[CONF_API_TOKEN], url)
+        url = str(user_input.get(CONF_URL, DEFAULT_URL)).strip()
+        token = str(user_input[CONF_API_TOKEN]).strip()
+        result = await _async_validate(token, url)
         errors, placeholders = result.errors, result.placeholders
-        if not errors:
+        if not errors and result.customer_id is not None:
             await flow.async_set_unique_id(result.customer_id)
             flow._abort_if_unique_id_configured()  # noqa: SLF001 - the ConfigFlow API
             return flow.async_create_entry(
-                title=result.email or "Blue Current",
-                data={
-                    CONF_BRAND: BRAND,
-                    CONF_API_TOKEN: user_input[CONF_API_TOKEN],
-                    CONF_URL: url,
-                },
+                title=entry_title(result.customer_id),
+                data={CONF_BRAND: BRAND, CONF_API_TOKEN: token, CONF_URL: url},
             )
     return flow.async_show_form(
         step_id="bluecurrent",
@@ -171,7 +194,8 @@ async def async_step_reauth_confirm(
     placeholders: dict[str, str] = {"title": entry.title}
     if user_input is not None:
         url = entry.data.get(CONF_URL, DEFAULT_URL)
-        result = await _async_validate(user_input[CONF_API_TOKEN], url)
+        token = str(user_input[CONF_API_TOKEN]).strip()
+        result = await _async_validate(token, url)
         errors = result.errors
         placeholders.update(result.placeholders)
         if not errors:
@@ -179,9 +203,7 @@ async def async_step_reauth_confirm(
             flow._abort_if_unique_id_mismatch(  # noqa: SLF001 - the ConfigFlow API
                 reason="wrong_account"
             )
-            return flow.async_update_reload_and_abort(
-                entry, data_updates={CONF_API_TOKEN: user_input[CONF_API_TOKEN]}
-            )
+            return flow.async_update_reload_and_abort(entry, data_updates={CONF_API_TOKEN: token})
     return flow.async_show_form(
         step_id="reauth_confirm",
         data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR}),
@@ -199,8 +221,9 @@ async def async_step_reconfigure(
     errors: dict[str, str] = {}
     placeholders: dict[str, str] = {}
     if user_input is not None:
-        url = user_input.get(CONF_URL, current_url)
-        result = await _async_validate(user_input[CONF_API_TOKEN], url)
+        url = str(user_input.get(CONF_URL, current_url)).strip()
+        token = str(user_input[CONF_API_TOKEN]).strip()
+        result = await _async_validate(token, url)
         errors, placeholders = result.errors, result.placeholders
         if not errors:
             await flow.async_set_unique_id(result.customer_id)
@@ -209,7 +232,7 @@ async def async_step_reconfigure(
             )
             return flow.async_update_reload_and_abort(
                 entry,
-                data_updates={CONF_API_TOKEN: user_input[CONF_API_TOKEN], CONF_URL: url},
+                data_updates={CONF_API_TOKEN: token, CONF_URL: url},
             )
     return flow.async_show_form(
         step_id="reconfigure",

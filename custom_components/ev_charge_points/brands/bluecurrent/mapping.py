@@ -8,7 +8,7 @@ live status, settings, confirmed settings), latest value wins; `to_model` builds
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from custom_components.ev_charge_points.api.bluecurrent import (
     Activity,
@@ -23,6 +23,7 @@ from custom_components.ev_charge_points.api.bluecurrent.const import (
     SETTING_LINKED_CHARGE_CARDS_ONLY,
     SETTING_PLUG_AND_CHARGE,
 )
+from custom_components.ev_charge_points.lifetime_meter import ABSURD_SESSION_KWH
 from custom_components.ev_charge_points.model import (
     ChargePointData,
     ChargerActivity,
@@ -30,10 +31,12 @@ from custom_components.ev_charge_points.model import (
     VehicleState,
 )
 
-from .const import MANUFACTURER
+from .const import BILLING_CURRENCY, MANUFACTURER
 
 if TYPE_CHECKING:
     from enum import StrEnum
+
+    from custom_components.ev_charge_points.model import PhaseValues
 
 
 def _enum_map[E: StrEnum](source: type[StrEnum], target: type[E]) -> dict[StrEnum, E]:
@@ -101,23 +104,29 @@ class PointState:
         info = self.info
         status = self.status
         tariff = info.tariff
+        activity = None if self.activity is None else _ACTIVITIES.get(self.activity)
+        # Offline, the last currents are no live values: unknown (0 would claim a reading).
+        live = status if activity is not ChargerActivity.OFFLINE else None
         return ChargePointData(
             id=info.evse_id,
             name=info.name or info.evse_id,
             manufacturer=MANUFACTURER,
             model=info.model_type,
             grid_id=grid_id,
-            activity=None if self.activity is None else _ACTIVITIES.get(self.activity),
+            activity=activity,
             vehicle_state=(
                 None
                 if status is None or status.vehicle_status is None
                 else _VEHICLE_STATES.get(status.vehicle_status)
             ),
-            voltage=status.voltages if status else (None, None, None),
-            current=status.currents if status else (None, None, None),
-            session_energy=status.session_energy_kwh if status else None,
-            session_cost=status.total_cost if status else None,
-            currency=tariff.currency if tariff else None,
+            voltage=_plausible_phases(live.voltages, MAX_VOLTAGE) if live else _NO_PHASES,
+            current=_plausible_phases(live.currents, MAX_CURRENT) if live else _NO_PHASES,
+            session_energy=_plausible(status.session_energy_kwh, ABSURD_SESSION_KWH)
+            if status
+            else None,
+            session_cost=_plausible(status.total_cost, MAX_SESSION_COST) if status else None,
+            # Blue Current bills in euros only: a point without a tariff still has a unit.
+            currency=(tariff.currency if tariff and tariff.currency else BILLING_CURRENCY),
             max_usage=status.max_usage if status else None,
             smart_charging_max_usage=status.smart_charging_max_usage if status else None,
             max_offline=status.max_offline if status else None,
@@ -133,11 +142,27 @@ class PointState:
         )
 
 
-def grid_model(grid: GridStatus) -> GridData:
-    """The neutral model of a grid."""
+# Bounds of what a reading can be; beyond them (or negative) a frame is broken: unknown.
+MAX_VOLTAGE: Final = 500.0  # V phase to neutral (nominal 230)
+MAX_CURRENT: Final = 100.0  # A per phase (charge points go to 32 A, grids higher)
+MAX_SESSION_COST: Final = 100_000.0
+MAX_GRID_CURRENT: Final = 10_000.0  # A per phase of a building connection
+_NO_PHASES: Final = (None, None, None)
+
+
+def _plausible(value: float | None, high: float) -> float | None:
+    return value if value is not None and 0 <= value <= high else None
+
+
+def _plausible_phases(values: PhaseValues, high: float) -> PhaseValues:
+    return (_plausible(values[0], high), _plausible(values[1], high), _plausible(values[2], high))
+
+
+def grid_model(grid_id: str, grid: GridStatus) -> GridData:
+    """The neutral model of a grid (`grid_id`: the grid's id, also when the reply had none)."""
     return GridData(
-        id=grid.grid_id,
-        current=grid.currents,
+        id=grid_id,
+        current=_plausible_phases(grid.currents, MAX_GRID_CURRENT),
         max_installed=grid.max_installed,
         max_reserved=grid.max_reserved,
     )

@@ -35,6 +35,11 @@ class SmartChargingMixin:
         async def async_execute[T](  # noqa: D102 - the host's
             self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
         ) -> T: ...
+        async def async_execute_app_only(  # noqa: D102 - the host's
+            self,
+            evse_id: str,
+            command: Callable[[BlueCurrentClient], Awaitable[object]],
+        ) -> None: ...
 
     async def async_set_smart_charging(
         self,
@@ -71,7 +76,12 @@ class SmartChargingMixin:
                 # CH_STATUS does not carry the profile flags; the subscriber applies the list.
                 await client.get_charge_points()
 
-        await self.async_execute(evse_id, run)
+        if then is None:
+            await self.async_execute(evse_id, run)
+        else:
+            # The settings (SET_PRICE_BASED_SETTINGS) are retired on some servers: an ERROR
+            # is "not supported by this server", and the connection stays.
+            await self.async_execute_app_only(evse_id, run)
 
     async def async_boost(self, evse_id: str) -> None:
         """Override the profile that holds charging back, for this session."""

@@ -1,0 +1,50 @@
+"""Requests a reconnect costs for 100 charge points (issue 14, item 4), counted by the simulator."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock
+
+from .helpers import START, coordinator_of, fire, setup_entry, wait_for
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+# Core's integration: HELLO, GET_CHARGE_POINTS, 100 x GET_CH_STATUS, one GET_GRID_STATUS.
+CORE_RECONNECT_REQUESTS = 103
+
+
+async def test_a_reconnect_costs_no_more_than_core(
+    hass: HomeAssistant, socket_enabled: None, delays: list[float]
+) -> None:
+    """100 points, a grid each: a reconnect re-reads statuses, not what pushes deliver."""
+    scenario = Scenario.generate(100, seed=7)
+    async with BlueCurrentSimulator(scenario, clock=SimClock(START)) as simulator:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title="Blue Current (customer 2001)",
+            unique_id="2001",
+            data={CONF_API_TOKEN: "bench-token", CONF_URL: simulator.url},
+        )
+        await setup_entry(hass, entry)
+        coordinator = coordinator_of(entry)
+        assert len(coordinator.data.charge_points) == 100
+        assert len(coordinator.data.grids) == 100
+        before = simulator.requests_today
+
+        await simulator.faults.drop_connections()
+        await wait_for(hass, lambda: delays == [1])
+        fire(hass, delays[-1])
+        await wait_for(hass, lambda: coordinator.link_up)
+        await hass.async_block_till_done()
+        spent = simulator.requests_today - before
+        print(f"setup {before} requests, reconnect {spent}")  # noqa: T201 - the figures
+        assert spent <= CORE_RECONNECT_REQUESTS, spent
+        assert not simulator.commands("GET_GRID_STATUS")[100:]  # none after setup's
+        assert len(simulator.commands("GET_CHARGE_CARDS")) == 1
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
