@@ -10,7 +10,7 @@ from homeassistant.helpers import config_validation as cv
 
 from . import brands  # noqa: F401 - registers the built-in brands
 from .const import DOMAIN, LOGGER, VERSION_1_BRAND
-from .history import HistoryManager
+from .history import HistoryManager, async_remove_ledger
 from .history_actions import async_setup_history_services
 from .registry import CONF_BRAND, brand_of, registered_brands
 from .runtime import EVChargePointsConfigEntry, EVChargePointsRuntimeData
@@ -89,3 +89,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntr
 async def async_unload_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> bool:
     """Unload the platforms; the coordinator closes its connection via its on-unload hook."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> None:
+    """The account is removed: its session ledger (card ids and names) goes with it."""
+    await async_remove_ledger(hass, entry.entry_id)

@@ -38,3 +38,6 @@ MIN_CHARGE_CURRENT: Final = 6.0
 DEFAULT_MAX_CURRENT: Final = 32.0
 # What the action forms call "No card" (start_charge_session, get_charging_sessions).
 NO_CARD_OPTION: Final = "no_card"
+
+# The key of the lifetime energy sensor: the one energy statistic of a charge point.
+LIFETIME_ENERGY: Final = "lifetime_energy"

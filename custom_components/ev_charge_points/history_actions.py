@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final, cast
 
 import voluptuous as vol
@@ -21,14 +22,15 @@ from .errors import validation_error
 from .targets import ATTR_CONFIG_ENTRY_ID, resolve_account, resolve_charge_point
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from .runtime import EVChargePointsConfigEntry
 
 SERVICE_GET_CHARGING_SESSIONS: Final = "get_charging_sessions"
 ATTR_START: Final = "start"
 ATTR_END: Final = "end"
 ATTR_CARD: Final = "card"
+# No charging history lies outside these years (and date arithmetic stays in range).
+EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST: Final = datetime(2100, 1, 1, tzinfo=UTC)
 
 # --- the action -----------------------------------------------------------------------------
 
@@ -44,12 +46,23 @@ SERVICE_SCHEMA: Final = vol.Schema(
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    """A naive date-time from the action is Home Assistant's local time."""
+    """A naive date-time from the action is Home Assistant's local time; a sane year only."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt_util.get_default_time_zone())
-    return dt_util.as_utc(value)
+    try:
+        moment = dt_util.as_utc(value)
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise validation_error(
+            "date_out_of_range",
+            date=value.isoformat(),
+            earliest=str(EARLIEST.year),
+            latest=str(LATEST.year - 1),
+        )
+    return moment
 
 
 def _target(hass: HomeAssistant, call: ServiceCall) -> tuple[EVChargePointsConfigEntry, list[str]]:

@@ -14,6 +14,7 @@ from .const import VERSION_1_BRAND
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Mapping
+    from datetime import tzinfo
 
     from homeassistant.config_entries import (
         ConfigEntry,
@@ -48,6 +49,8 @@ class Brand:
     out), `account_entities` those of the whole account; `setup_actions` registers the brand's
     own actions once. `session_source` builds the source of completed sessions (calendar,
     statistics, sessions action); `redact` adds the brand's secret keys to diagnostics.
+    `server_zone` is the zone of a server that sends naive local times (the lifetime meter
+    tries both readings of its repeated autumn hour); None when the server sends offsets.
     """
 
     key: str
@@ -64,6 +67,7 @@ class Brand:
         Callable[[HomeAssistant, ConfigEntry[Any], AnyCoordinator], SessionSource] | None
     ) = None
     redact: frozenset[str] = frozenset()
+    server_zone: tzinfo | None = None
 
 
 _BRANDS: dict[str, Brand] = {}

@@ -26,6 +26,7 @@ from homeassistant.const import (
 from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
+from .const import LIFETIME_ENERGY
 from .entity import (
     EVChargePointEntity,
     EVEntityDescription,
@@ -33,6 +34,7 @@ from .entity import (
     async_setup_charge_point_entities,
     supported,
 )
+from .lifetime_meter import LifetimeMeter, MeterObservation, MeterState, max_power_kw
 from .model import Capability, ChargerActivity, VehicleState
 
 if TYPE_CHECKING:
@@ -124,8 +126,6 @@ def _session_stop(cp: ChargePointData) -> datetime | None:
     return stop if stop >= start else None
 
 
-LIFETIME_ENERGY = "lifetime_energy"
-
 CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
     EVChargePointSensorEntityDescription(
         key="activity",
@@ -186,7 +186,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         capability=Capability.SESSIONS,
         translation_key="session_energy",
         device_class=SensorDeviceClass.ENERGY,
-        state_class=SensorStateClass.TOTAL_INCREASING,
+        # No state class: the Energy dashboard gets one statistic per charge point, the
+        # lifetime energy (picking both would count every session twice).
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
         reads=("session_energy",),
@@ -201,8 +202,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        # What EVLifetimeEnergySensor._accumulate reads.
-        reads=("session_energy", "session_start"),
+        # What EVLifetimeEnergySensor._observe reads.
+        reads=("session_energy", "session_start", "session_stop", "activity", "max_usage"),
         value_fn=lambda _cp: None,
     ),
     EVChargePointSensorEntityDescription(
@@ -466,95 +467,140 @@ class EVGridSensor(EVGridEntity, SensorEntity):
         return (self.available, self.native_value)
 
 
+def _frame_time() -> datetime:
+    """When the lifetime meter saw a frame (the tests follow the simulator's clock here)."""
+    return dt_util.utcnow()
+
+
 @dataclass
 class LifetimeEnergyData(SensorExtraStoredData):
-    """What the lifetime meter restores: its total and how much of which session it counted."""
+    """What the lifetime meter restores: its reading and the meter's whole state.
 
+    Versions before the meter module stored only the reading, the session start and the
+    session energy counted (`session_start`, `session_energy`): read back, that continues
+    without a jump (`MeterState.continuing`).
+    """
+
+    meter: dict[str, Any] | None = None
     session_start: datetime | None = None
     session_energy: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """Serialise (the sensor's own fields plus the session it was counting)."""
+        """Serialise (the sensor's own fields plus the meter's state)."""
         data = SensorExtraStoredData.as_dict(self)
-        data["session_start"] = (
-            None if self.session_start is None else self.session_start.isoformat()
-        )
-        data["session_energy"] = self.session_energy
+        data["meter"] = self.meter
         return data
 
     @classmethod
     def from_stored(cls, restored: dict[str, Any]) -> Self | None:
-        """Read back `as_dict`; None when the data is not ours or unreadable."""
+        """Read back `as_dict` (or the older form); None when the data is unreadable."""
         try:
             total = float(restored["native_value"])
             start = restored.get("session_start")
             counted = restored.get("session_energy")
+            meter = restored.get("meter")
             return cls(
                 total,
                 restored.get("native_unit_of_measurement"),
+                meter if isinstance(meter, dict) else None,
                 None if start is None else dt_util.as_utc(datetime.fromisoformat(start)),
                 None if counted is None else float(counted),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             return None
+
+    def meter_state(self, counted_at: datetime) -> MeterState:
+        """The meter to continue: the stored one, or the older form continued."""
+        if self.meter is not None and (state := MeterState.from_dict(self.meter)) is not None:
+            return state
+        return MeterState.continuing(
+            float(self.native_value),  # type: ignore[arg-type]
+            self.session_start,
+            self.session_energy,
+            counted_at,
+        )
 
 
 class EVLifetimeEnergySensor(EVChargePointSensor, RestoreSensor):
-    """Energy delivered by the charge point since it was added: never decreases.
+    """Energy delivered by the charge point: never goes down, never counts a kWh twice.
 
-    The backend only reports the energy of the current (or last) session. Each update adds
-    the growth of that value; a new session (its start time changed, or the value dropped)
-    adds its energy from zero. The total, the session start and the energy already counted
-    are restored after a restart, so a session that continues across it is not counted twice.
+    The one energy statistic of a charge point (the history back-fills its past, see
+    history.py). Every update is one frame for `LifetimeMeter` (lifetime_meter.py states the
+    rule), bounded by what the charge point could deliver at its maximum current. The meter's
+    state is restored after a restart; a new meter starts from the sum of the account's past
+    sessions where the brand has a history (after its first import; unknown until then), else
+    from the session the charge point reports.
     """
 
-    _total: float | None = None
-    _session_start: datetime | None = None
-    _counted: float | None = None
+    _meter: LifetimeMeter | None = None
 
     async def async_added_to_hass(self) -> None:
-        """Restore the meter before the first state is written."""
-        if (extra := await self.async_get_last_extra_data()) is not None and (
-            restored := LifetimeEnergyData.from_stored(extra.as_dict())
-        ) is not None:
-            self._total = float(restored.native_value)  # type: ignore[arg-type]
-            self._session_start = restored.session_start
-            self._counted = restored.session_energy
-        self._accumulate()
+        """Restore (or seed) the meter before the first state is written."""
+        restored = None
+        if (extra := await self.async_get_last_extra_data()) is not None:
+            restored = LifetimeEnergyData.from_stored(extra.as_dict())
+        history = self.coordinator.config_entry.runtime_data.history
+        if restored is not None:
+            last = await self.async_get_last_state()
+            counted_at = last.last_updated if last is not None else dt_util.utcnow()
+            self._meter = LifetimeMeter(restored.meter_state(counted_at))
+        elif history is None:
+            self._meter = LifetimeMeter()
+        elif history.synced.is_set():
+            self._meter = LifetimeMeter.seed(*history.meter_seed(self._evse_id))
+        else:
+            self.async_on_remove(history.async_add_listener(self._async_history_synced))
+        self._observe()
         await super().async_added_to_hass()
 
     @callback
+    def _async_history_synced(self) -> None:
+        """The first import ran: the meter starts from the sum of the past sessions."""
+        history = self.coordinator.config_entry.runtime_data.history
+        if self._meter is not None or history is None:
+            return
+        self._meter = LifetimeMeter.seed(*history.meter_seed(self._evse_id))
+        self._observe()
+        super()._handle_update()  # writes the state (the base keeps what it wrote)
+
+    @callback
     def _handle_update(self) -> None:
-        self._accumulate()
+        self._observe()
         super()._handle_update()
 
-    def _accumulate(self) -> None:
-        point = self.charge_point
-        if point is None or (energy := point.session_energy) is None:
+    def _observe(self) -> None:
+        point, meter = self.charge_point, self._meter
+        if point is None or meter is None:
             return
-        start, counted = point.session_start, self._counted
-        if self._total is None:
-            # A new meter starts with the session the charge point reports now.
-            self._total = energy
-        elif start == self._session_start and counted is not None and energy >= counted:
-            self._total += energy - counted
-        elif start != self._session_start and counted is not None and energy == counted > 0:
-            # Only the start moved (the value is still the old session's): nothing new yet.
-            pass
-        else:
-            # A new session: a changed start or a value that went down. It counts from zero.
-            self._total += energy
-        self._total = round(self._total, 4)
-        self._session_start, self._counted = start, energy
+        meter.observe(
+            MeterObservation(
+                received_at=_frame_time(),
+                session_start=point.session_start,
+                session_stop=point.session_stop,
+                session_energy_kwh=point.session_energy,
+                online=point.online,
+                # The phases are not known: the bound takes three (the most generous).
+                max_power_kw=max_power_kw(point.max_usage, None),
+                server_zone=self.coordinator.config_entry.runtime_data.brand.server_zone,
+            )
+        )
 
     @property
     def native_value(self) -> float | None:
-        """The meter reading in kWh."""
-        return self._total
+        """The meter reading in kWh (unknown until the meter has something to show)."""
+        if (meter := self._meter) is None:
+            return None
+        state = meter.state
+        if state.session is None and state.total_kwh == 0:
+            return None  # nothing counted nor seeded yet: not a reading of 0
+        return round(state.total_kwh, 4)
 
     @property
     def extra_restore_state_data(self) -> LifetimeEnergyData:
-        """Everything needed to continue without double counting."""
+        """The meter's whole state: it goes on after a restart as if there was none."""
+        meter = self._meter
         return LifetimeEnergyData(
-            self._total, UnitOfEnergy.KILO_WATT_HOUR, self._session_start, self._counted
+            None if meter is None else round(meter.state.total_kwh, 4),
+            UnitOfEnergy.KILO_WATT_HOUR,
+            None if meter is None else meter.state.to_dict(),
         )

@@ -19,11 +19,13 @@ from homeassistant.components.recorder.statistics import statistics_during_perio
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
+    do_adhoc_statistics,
 )
 
 from custom_components.ev_charge_points.brands.bluecurrent.app_api import AppLoginRequiredError
@@ -45,6 +47,7 @@ from .helpers import CUSTOMER_ID, EMAIL, START, make_entry, setup_entry, wait_fo
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.components.recorder import Recorder
     from homeassistant.core import HomeAssistant
 
@@ -76,9 +79,11 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 
 
 @pytest.fixture(autouse=True)
-def only_calendar() -> AsyncIterator[None]:
-    """The calendar platform starts the history; the others are not needed here."""
-    with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.CALENDAR]):
+def only_calendar_and_sensors() -> AsyncIterator[None]:
+    """The calendar follows the history, the lifetime sensors carry the energy statistic."""
+    with patch(
+        "custom_components.ev_charge_points.PLATFORMS", [Platform.SENSOR, Platform.CALENDAR]
+    ):
         yield
 
 
@@ -126,29 +131,47 @@ async def stored_rows(hass: HomeAssistant, stat_id: str) -> list[dict[str, Any]]
     return list(result.get(stat_id, []))
 
 
-def hourly_changes(rows: list[dict[str, Any]]) -> dict[datetime, float]:
-    """What each row added to the running sum."""
+def hourly_changes(rows: list[dict[str, Any]], base: float = 0.0) -> dict[datetime, float]:
+    """What each row added to the running sum (which starts at `base`)."""
     changes: dict[datetime, float] = {}
-    previous = 0.0
+    previous = base
     for row in rows:
         changes[dt_util.utc_from_timestamp(row["start"])] = row["sum"] - previous
         previous = row["sum"]
     return {hour: change for hour, change in changes.items() if abs(change) > 1e-9}
 
 
+def energy_statistic(hass: HomeAssistant, evse_id: str) -> str:
+    """The one energy statistic of a charge point: its lifetime energy sensor's."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        Platform.SENSOR, DOMAIN, f"{CUSTOMER_ID}_{evse_id}_lifetime_energy"
+    )
+    assert entity_id is not None
+    return entity_id
+
+
 async def assert_statistics_match(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> None:
-    """Energy and cost statistics of every charge point equal the simulator's sessions."""
+    """Energy and cost statistics of every charge point equal the simulator's sessions.
+
+    All simulated sessions lie before the lifetime sensors' live statistics: the energy is
+    back-filled with sums that end at 0, where the live sums begin.
+    """
     for evse_id in POINTS:
         ledger = simulator.rest.transactions(evse_id=evse_id)
         assert ledger
-        for kind, value in (("energy", lambda t: t.kwh), ("cost", lambda t: t.total_costs)):
-            rows = await stored_rows(hass, statistic_id(evse_id, kind))
+        total_kwh = sum(t.kwh for t in ledger)
+        for stat_id, value, base in (
+            (energy_statistic(hass, evse_id), lambda t: t.kwh, -total_kwh),
+            (statistic_id(evse_id, "cost"), lambda t: t.total_costs, 0.0),
+        ):
+            rows = await stored_rows(hass, stat_id)
             expected = expected_hourly(ledger, value)
-            changes = hourly_changes(rows)
-            assert set(changes) == set(expected), (evse_id, kind)
+            changes = hourly_changes(rows, base)
+            assert set(changes) == set(expected), (evse_id, stat_id)
             for hour, amount in expected.items():
-                assert changes[hour] == pytest.approx(amount, abs=1e-4), (evse_id, kind, hour)
-            assert rows[-1]["sum"] == pytest.approx(sum(value(t) for t in ledger), abs=1e-4)
+                assert changes[hour] == pytest.approx(amount, abs=1e-4), (evse_id, stat_id, hour)
+            assert rows[-1]["sum"] == pytest.approx(base + sum(value(t) for t in ledger), abs=1e-4)
+            assert rows[-1]["state"] == pytest.approx(sum(value(t) for t in ledger), abs=1e-4)
 
 
 def transaction_pages(simulator: BlueCurrentSimulator) -> int:
@@ -178,11 +201,11 @@ async def test_history_is_imported_into_hourly_statistics(
         ]
 
     # Running the import again adds nothing and changes no row.
-    before = {k: await stored_rows(hass, statistic_id(e, k)) for e in POINTS for k in ("energy",)}
+    before = {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS}
     pages = transaction_pages(simulator)
     assert await manager.async_import() == 0
     await async_wait_recording_done(hass)
-    after = {k: await stored_rows(hass, statistic_id(e, k)) for e in POINTS for k in ("energy",)}
+    after = {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS}
     assert after == before
     # Only the newest page of each charge point was read again.
     assert transaction_pages(simulator) == pages + len(POINTS)
@@ -196,19 +219,24 @@ async def test_statistics_metadata(
     await set_up_and_import(hass, entry)
     from homeassistant.components.recorder.statistics import get_metadata  # noqa: PLC0415
 
+    energy_id = energy_statistic(hass, "BCU101")
     meta = await get_instance(hass).async_add_executor_job(
-        lambda: get_metadata(
-            hass, statistic_ids={statistic_id("BCU101", k) for k in ("energy", "cost")}
-        )
+        lambda: get_metadata(hass, statistic_ids={energy_id, statistic_id("BCU101", "cost")})
     )
-    energy = meta[statistic_id("BCU101", "energy")][1]
+    energy = meta[energy_id][1]
     cost = meta[statistic_id("BCU101", "cost")][1]
     assert energy["unit_of_measurement"] == "kWh"
     assert energy["has_sum"] is True
-    assert energy["source"] == DOMAIN
-    assert energy["name"] == "Driveway charged energy"
+    assert energy["source"] == "recorder"  # the lifetime sensor's own statistic
     assert cost["unit_of_measurement"] == "EUR"
     assert cost["has_sum"] is True
+    assert cost["name"] == "Driveway charging cost"
+    # No second energy statistic to pick in the Energy dashboard.
+    assert statistic_id("BCU101", "energy") not in meta
+    ids = await get_instance(hass).async_add_executor_job(
+        lambda: get_metadata(hass, statistic_ids={statistic_id("BCU101", "energy")})
+    )
+    assert ids == {}
 
 
 async def test_restart_imports_nothing_twice(
@@ -216,7 +244,7 @@ async def test_restart_imports_nothing_twice(
 ) -> None:
     entry = make_entry(simulator)
     await set_up_and_import(hass, entry)
-    rows = {e: await stored_rows(hass, statistic_id(e, "energy")) for e in POINTS}
+    rows = {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS}
     assert await hass.config_entries.async_unload(entry.entry_id)
     pages = transaction_pages(simulator)
 
@@ -227,7 +255,7 @@ async def test_restart_imports_nothing_twice(
 
     assert manager.imported_sessions == 0
     assert transaction_pages(simulator) == pages + len(POINTS)
-    assert {e: await stored_rows(hass, statistic_id(e, "energy")) for e in POINTS} == rows
+    assert {e: await stored_rows(hass, energy_statistic(hass, e)) for e in POINTS} == rows
     await assert_statistics_match(hass, simulator)
 
 
@@ -236,7 +264,7 @@ async def test_gap_while_home_assistant_was_off_is_filled(
 ) -> None:
     entry = make_entry(simulator)
     await set_up_and_import(hass, entry)
-    old_rows = await stored_rows(hass, statistic_id("BCU102", "energy"))
+    old_rows = await stored_rows(hass, energy_statistic(hass, "BCU102"))
     assert await hass.config_entries.async_unload(entry.entry_id)
 
     # While Home Assistant is off: BCU101 finishes its session, BCU102 charges twice, and a
@@ -264,9 +292,10 @@ async def test_gap_while_home_assistant_was_off_is_filled(
 
     assert manager.imported_sessions == 4
     await assert_statistics_match(hass, simulator)
-    # Hours before the earliest new session keep their rows.
-    new_rows = await stored_rows(hass, statistic_id("BCU102", "energy"))
-    assert new_rows[: len(old_rows)] == old_rows
+    # Hours before the earliest new session keep their readings (the sums all move down by
+    # the new energy, so that they still end at 0 where the live statistics begin).
+    new_rows = await stored_rows(hass, energy_statistic(hass, "BCU102"))
+    assert [r["state"] for r in new_rows[: len(old_rows)]] == [r["state"] for r in old_rows]
     finished = max(manager.sessions("BCU101"), key=lambda s: s.end)
     assert finished.end == START + timedelta(hours=3)
     assert finished.energy > 5.2
@@ -521,5 +550,277 @@ async def test_charge_point_that_joins_gets_its_whole_history(
 
     assert [s.id for s in manager.sessions("BCU103")] == [str(old.transaction_id)]
     assert manager.imported_sessions == 1
-    rows = await stored_rows(hass, statistic_id("BCU103", "energy"))
-    assert rows[-1]["sum"] == pytest.approx(11.0)
+    rows = await stored_rows(hass, energy_statistic(hass, "BCU103"))
+    assert rows[-1]["state"] == pytest.approx(11.0)
+    assert rows[-1]["sum"] == pytest.approx(0.0)  # where its live statistics begin
+
+
+# --- bad data -------------------------------------------------------------------------------
+
+
+def skipped_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelname == "WARNING" and r.getMessage().startswith("Skipped session")
+    ]
+
+
+async def test_implausible_sessions_are_skipped_and_later_ones_still_imported(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A session ending in the future holds no watermark and spreads over no years of rows."""
+    now = dt_util.utcnow()
+    broken = [
+        # Began before the real sessions, "ends" in ten years.
+        simulator.rest.add_transaction("BCU101", START - HOUR, now + timedelta(days=3650), 12.0),
+        # Wholly in the future.
+        simulator.rest.add_transaction(
+            "BCU102", now + timedelta(days=400), now + timedelta(days=400, hours=2), 8.0
+        ),
+        # 1e9 kWh in two hours.
+        simulator.rest.add_transaction(
+            "BCU102", START - timedelta(days=2, hours=3), START - timedelta(days=2), 1e9
+        ),
+    ]
+    broken_ids = {str(t.transaction_id) for t in broken}
+    entry = make_entry(simulator)
+    manager = await set_up_and_import(hass, entry)
+
+    kept = {s.id for evse_id in POINTS for s in manager.sessions(evse_id)}
+    assert kept
+    assert not kept & broken_ids
+    assert len(skipped_warnings(caplog)) == len(broken)
+
+    # A real session after them is still read (the watermark stayed at the real sessions).
+    later = simulator.rest.add_transaction(
+        "BCU101", START + timedelta(hours=5), START + timedelta(hours=6), 5.5
+    )
+    assert await manager.async_import() == 1
+    await async_wait_recording_done(hass)
+    assert str(later.transaction_id) in {s.id for s in manager.sessions("BCU101")}
+    assert len(skipped_warnings(caplog)) == len(broken)  # each warned about once
+
+    for evse_id in POINTS:
+        rows = await stored_rows(hass, energy_statistic(hass, evse_id))
+        assert len(rows) < 24 * (HISTORY_DAYS + 2)
+        real = [
+            t
+            for t in simulator.rest.transactions(evse_id=evse_id)
+            if str(t.transaction_id) not in broken_ids
+        ]
+        assert rows[-1]["state"] == pytest.approx(sum(t.kwh for t in real), abs=1e-4)
+        assert rows[-1]["sum"] == pytest.approx(0.0)
+
+
+async def test_a_ledger_with_a_future_watermark_is_repaired(
+    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
+) -> None:
+    """A version that did not check stored a future session: later sessions still come."""
+    entry = make_entry(simulator)
+    future = dt_util.utcnow() + timedelta(days=3650)
+    hass_storage[f"{DOMAIN}.history.{entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.history.{entry.entry_id}",
+        "data": {
+            "watermark": future.isoformat(),
+            "complete": list(POINTS),
+            "statistics_from": {},
+            "sessions": [
+                {
+                    "id": "1",
+                    "charge_point_id": "BCU101",
+                    "charge_point_name": "Driveway",
+                    "start": (START - timedelta(days=30)).isoformat(),
+                    "end": future.isoformat(),
+                    "energy": 10.0,
+                }
+            ],
+        },
+    }
+    manager = await set_up_and_import(hass, entry)
+    assert sorted(s.id for s in manager.sessions("BCU101")) == sorted(
+        str(t.transaction_id) for t in simulator.rest.transactions(evse_id="BCU101")
+    )
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+05:00",
+        "0001-01-01T00:00:00",
+        "0001-01-01T00:00:00-12:00",
+        "9999-12-31T23:59:59-05:00",
+        "9999-12-31T23:59:59",
+        "9999-12-31T23:59:59+14:00",
+    ],
+)
+@pytest.mark.parametrize("field", ["start", "end"])
+async def test_action_dates_out_of_range(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, field: str, moment: str
+) -> None:
+    await set_up_and_import(hass, make_entry(simulator))
+    with pytest.raises(ServiceValidationError) as caught:
+        await call_sessions(hass, **{field: moment})
+    assert caught.value.translation_key == "date_out_of_range"
+    assert caught.value.translation_placeholders["earliest"] == "2000"
+
+
+async def test_removing_the_entry_removes_its_ledger(
+    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
+) -> None:
+    """Card ids and names must not outlive the account."""
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    await hass.async_block_till_done()
+    key = f"{DOMAIN}.history.{entry.entry_id}"
+    assert "Owner card" in json.dumps(hass_storage[key])
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+# --- one statistic: back-filled past, live values, restart ----------------------------------
+
+
+LIFETIME = "sensor.driveway_lifetime_energy"
+
+
+async def charge_for_an_hour(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    freezer: FrozenDateTimeFactory,
+    hour: datetime,
+) -> None:
+    """Charge in 5-minute steps (Home Assistant's clock along with the simulator's), each
+    step's statistics compiled by the recorder when it is over, as it does itself."""
+    for minute in range(0, 60, 5):
+        period = hour + timedelta(minutes=minute)
+        for second in range(30, 300, 60):  # each state at a time of its own
+            freezer.move_to(period + timedelta(seconds=second))
+            await simulator.clock.advance(60, step=60)
+            await async_wait_recording_done(hass)
+        await simulator.push_status("BCU101")
+        expected = round(simulator.charge_point("BCU101").session_kwh, 2)
+        await wait_for(
+            hass,
+            lambda expected=expected: (
+                hass.states.get("sensor.driveway_session_energy").state  # type: ignore[union-attr]
+                == str(expected)
+            ),
+        )
+        await async_wait_recording_done(hass)
+        freezer.move_to(period + timedelta(minutes=5))
+        do_adhoc_statistics(hass, start=period)
+        await async_wait_recording_done(hass)
+
+
+def lifetime(hass: HomeAssistant) -> float:
+    state = hass.states.get(LIFETIME)
+    assert state is not None
+    return float(state.state)
+
+
+async def test_one_energy_statistic_from_the_back_filled_past_into_the_live_values(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The lifetime sensor's statistic: the history before it, its live values after, no seam.
+
+    Back-fill, an hour of live values, a restart, another hour: every hourly change of the one
+    statistic is what was charged in that hour, the back-filled past ends exactly where the
+    live values begin, and nothing is counted twice when the import runs again after the
+    restart.
+    """
+    freezer.move_to(START)
+    entry = make_entry(simulator)
+    await set_up_and_import(hass, entry)
+    ledger = simulator.rest.transactions(evse_id="BCU101")
+    assert energy_statistic(hass, "BCU101") == LIFETIME
+    first = lifetime(hass)
+
+    await charge_for_an_hour(hass, simulator, freezer, START)
+    after_first_hour = lifetime(hass)
+    assert after_first_hour > first + 1
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    manager = manager_of(hass, entry)
+    await wait_for(hass, lambda: manager.last_import is not None)
+    await async_wait_recording_done(hass)
+    await charge_for_an_hour(hass, simulator, freezer, START + HOUR)
+    after_second_hour = lifetime(hass)
+
+    rows = await stored_rows(hass, LIFETIME)
+    by_hour = {dt_util.utc_from_timestamp(r["start"]): r for r in rows}
+    # The past: every session of the history, its sums ending at 0 in the hour before.
+    past = [r for hour, r in by_hour.items() if hour < START]
+    assert past[-1]["sum"] == pytest.approx(0.0)
+    assert past[-1]["state"] == pytest.approx(sum(t.kwh for t in ledger), abs=1e-4)
+    changes = hourly_changes(past, -sum(t.kwh for t in ledger))
+    assert changes == pytest.approx(expected_hourly(ledger, lambda t: t.kwh), abs=1e-4)
+    # The live hours go on from 0: each adds what was charged in it, nothing twice.
+    assert by_hour[START]["sum"] == pytest.approx(after_first_hour - first, abs=1e-3)
+    assert by_hour[START + HOUR]["sum"] == pytest.approx(after_second_hour - first, abs=1e-3)
+    sums = [r["sum"] for r in rows]
+    assert sums == sorted(sums)
+
+    # The session that ran across the seam ends and is imported: the past gets exactly the
+    # energy it had before the live values began (the 5.2 kWh of the meter's first reading),
+    # not a share in proportion to the time; the live hours stay as they are.
+    await simulator.unplug("BCU101")
+    assert await manager.async_import() == 1
+    await async_wait_recording_done(hass)
+    (spanning,) = [t for t in simulator.rest.transactions(evse_id="BCU101") if t not in ledger]
+    assert spanning.kwh == pytest.approx(after_second_hour - first + 5.2, abs=0.01)
+    after = {dt_util.utc_from_timestamp(r["start"]): r for r in await stored_rows(hass, LIFETIME)}
+    past = [r for hour, r in after.items() if hour < START]
+    assert past[-1]["sum"] == pytest.approx(0.0)
+    assert past[-1]["state"] == pytest.approx(sum(t.kwh for t in ledger) + 5.2, abs=1e-4)
+    assert after[START] == by_hour[START]
+    assert after[START + HOUR] == by_hour[START + HOUR]
+
+
+async def test_ledger_of_an_earlier_version_is_back_filled_into_the_lifetime_statistic(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    simulator: BlueCurrentSimulator,
+) -> None:
+    """Sessions an earlier version imported (into the external statistic) are not lost."""
+    entry = make_entry(simulator)
+    old_start = START - timedelta(days=40)
+    hass_storage[f"{DOMAIN}.history.{entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.history.{entry.entry_id}",
+        "data": {
+            "watermark": START.isoformat(),
+            "complete": list(POINTS),
+            "statistics_from": {},
+            "sessions": [
+                {
+                    "id": "1",
+                    "charge_point_id": "BCU101",
+                    "charge_point_name": "Driveway",
+                    "start": old_start.isoformat(),
+                    "end": (old_start + HOUR).isoformat(),
+                    "energy": 10.0,
+                }
+            ],
+        },
+    }
+    manager = await set_up_and_import(hass, entry)
+    rows = await stored_rows(hass, energy_statistic(hass, "BCU101"))
+    assert dt_util.utc_from_timestamp(rows[0]["start"]) == old_start
+    assert rows[0]["state"] == pytest.approx(10.0)
+    assert rows[-1]["state"] == pytest.approx(
+        sum(s.energy for s in manager.sessions("BCU101")), abs=1e-4
+    )
+    assert rows[-1]["sum"] == pytest.approx(0.0)

@@ -1,31 +1,67 @@
-"""The lifetime energy meter: never decreases, never double counts (resets, restarts, quirks)."""
+"""The lifetime energy meter: never decreases, never double counts (resets, restarts, quirks).
+
+Home Assistant's clock follows the simulator's (the meter bounds each step by what the charge
+point could deliver in the time between frames). A new meter starts from the account's
+history: the test scenario's last completed session of BCU101 (12.5 kWh).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 import pytest
-from homeassistant.const import EVENT_STATE_CHANGED, Platform
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
-from simulators.bluecurrent import BlueCurrentSimulator, SimulatorOptions
+from simulators.bluecurrent import BlueCurrentSimulator, SimClock, SimulatorOptions
 
-from .helpers import START, make_entry, setup_entry, wait_for
+from .helpers import START, make_entry, settle, setup_entry, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
 LIFETIME = "sensor.driveway_lifetime_energy"
 SESSION = "sensor.driveway_session_energy"
+
+
+HISTORY_KWH = 12.5  # the scenario's last completed session of BCU101
+START_S1 = START - timedelta(minutes=30)  # the session BCU101 runs at START
 
 
 @pytest.fixture(autouse=True)
 def only_sensors() -> Iterator[None]:
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.SENSOR]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def meter_clock_follows_the_simulator(simulator: BlueCurrentSimulator) -> Iterator[None]:
+    """The meter sees each frame at the simulator's time.
+
+    Patched rather than frozen: moving Home Assistant's whole clock by minutes also moves
+    the event loop's, which times out the websocket keepalive; the meter's bound needs only
+    the time between frames.
+    """
+    with patch("custom_components.ev_charge_points.sensor._frame_time", simulator.clock.now):
+        yield
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set the entry up and wait for the history's first import (the meter's seed)."""
+    await setup_entry(hass, entry)
+    history = entry.runtime_data.history
+    await wait_for(hass, history.synced.is_set)
+    await hass.async_block_till_done()
 
 
 def value(hass: HomeAssistant, entity_id: str) -> float:
@@ -40,11 +76,18 @@ def session_kwh(simulator: BlueCurrentSimulator) -> float:
 
 
 async def charge(hass: HomeAssistant, simulator: BlueCurrentSimulator, seconds: int) -> None:
-    """Let the simulator charge and wait until Home Assistant saw the result."""
-    await simulator.clock.advance(seconds, step=30)
-    await simulator.push_status("BCU101")
-    expected = session_kwh(simulator)
-    await wait_for(hass, lambda: value(hass, SESSION) == expected)
+    """Let the simulator charge, Home Assistant seeing each minute's push as it happens."""
+    for _ in range(seconds // 60):
+        await simulator.clock.advance(60, step=60)
+        await simulator.push_status("BCU101")
+        expected = session_kwh(simulator)
+        await wait_for(
+            hass,
+            lambda expected=expected: (
+                hass.states.get(SESSION).state  # type: ignore[union-attr]
+                == str(expected)
+            ),
+        )
 
 
 @pytest.fixture
@@ -54,7 +97,10 @@ def recorded(hass: HomeAssistant) -> list[float]:
 
     @callback
     def _changed(event: Event[EventStateChangedData]) -> None:
-        if event.data["entity_id"] == LIFETIME and (state := event.data["new_state"]) is not None:
+        state = event.data["new_state"]
+        if event.data["entity_id"] != LIFETIME or state is None:
+            return
+        if state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE):
             values.append(float(state.state))
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, _changed)
@@ -64,16 +110,18 @@ def recorded(hass: HomeAssistant) -> list[float]:
 async def test_meter_follows_the_session(
     hass: HomeAssistant, simulator: BlueCurrentSimulator, recorded: list[float]
 ) -> None:
-    await setup_entry(hass, make_entry(simulator))
+    await set_up(hass, make_entry(simulator))
     state = hass.states.get(LIFETIME)
     assert state is not None
     assert state.attributes["state_class"] == "total_increasing"
     assert state.attributes["device_class"] == "energy"
     assert state.attributes["unit_of_measurement"] == "kWh"
-    assert float(state.state) == 5.2  # a new meter starts with the reported session
+    # A new meter starts from the account's history, plus the session running now (which
+    # began after the last one in the history).
+    assert float(state.state) == HISTORY_KWH + 5.2
 
     await charge(hass, simulator, 900)
-    assert value(hass, LIFETIME) == pytest.approx(session_kwh(simulator), abs=1e-6)
+    assert value(hass, LIFETIME) == pytest.approx(HISTORY_KWH + session_kwh(simulator), abs=1e-6)
     assert recorded == sorted(recorded)
 
 
@@ -89,7 +137,7 @@ async def test_new_session_counts_from_zero(
 
     With the quirk the first push of the new session still carries the old start time.
     """
-    await setup_entry(hass, make_entry(simulator))
+    await set_up(hass, make_entry(simulator))
     await charge(hass, simulator, 600)
     first = value(hass, LIFETIME)
     await simulator.unplug("BCU101")
@@ -107,7 +155,7 @@ async def test_meter_survives_a_restart_mid_session(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
     entry = make_entry(simulator)
-    await setup_entry(hass, entry)
+    await set_up(hass, entry)
     await charge(hass, simulator, 600)
     before, counted = value(hass, LIFETIME), value(hass, SESSION)
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -116,6 +164,7 @@ async def test_meter_survives_a_restart_mid_session(
     await simulator.clock.advance(1200, step=30)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    await simulator.push_status("BCU101")
     now = session_kwh(simulator)
     await wait_for(hass, lambda: value(hass, SESSION) == now)
 
@@ -129,28 +178,33 @@ async def test_meter_survives_a_restart_mid_session(
         (START - timedelta(days=1), 105.2),  # a new session began while HA was off
     ],
 )
-async def test_restored_meter(
+async def test_restored_meter_of_the_previous_version(
     hass: HomeAssistant,
     simulator: BlueCurrentSimulator,
-    restored_start: object,
+    restored_start: datetime,
     expected: float,
 ) -> None:
+    """What the sensor stored before the meter module continues without a jump."""
     mock_restore_cache_with_extra_data(
         hass,
         (
             (
-                State(LIFETIME, "100.0"),
+                State(LIFETIME, "100.0", last_updated=START - timedelta(hours=1)),
                 {
                     "native_value": 100.0,
                     "native_unit_of_measurement": "kWh",
-                    "session_start": restored_start.isoformat(),  # type: ignore[attr-defined]
+                    "session_start": restored_start.isoformat(),
                     "session_energy": 5.0,
                 },
             ),
         ),
     )
-    await setup_entry(hass, make_entry(simulator))
-    assert value(hass, LIFETIME) == pytest.approx(expected)
+    await set_up(hass, make_entry(simulator))
+    # A new session needs a second frame as evidence: the next push.
+    await simulator.clock.advance(60, step=60)
+    await simulator.push_status("BCU101")
+    expected += session_kwh(simulator) - 5.2
+    await wait_for(hass, lambda: value(hass, LIFETIME) == pytest.approx(expected))
 
 
 async def test_unreadable_restore_data_starts_a_new_meter(
@@ -159,15 +213,15 @@ async def test_unreadable_restore_data_starts_a_new_meter(
     mock_restore_cache_with_extra_data(
         hass, ((State(LIFETIME, "12"), {"native_value": "not a number"}),)
     )
-    await setup_entry(hass, make_entry(simulator))
-    assert value(hass, LIFETIME) == 5.2
+    await set_up(hass, make_entry(simulator))
+    assert value(hass, LIFETIME) == HISTORY_KWH + 5.2
 
 
 async def test_start_moving_before_the_value_resets_is_not_a_new_session(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
     """A frame with a new start but the old session's value adds nothing; the reset does."""
-    await setup_entry(hass, make_entry(simulator))
+    await set_up(hass, make_entry(simulator))
     await charge(hass, simulator, 600)
     before, old = value(hass, LIFETIME), value(hass, SESSION)
     frame = simulator._status_object(simulator.charge_point("BCU101"), push=False)
@@ -184,7 +238,103 @@ async def test_start_moving_before_the_value_resets_is_not_a_new_session(
     assert value(hass, SESSION) == old
     assert value(hass, LIFETIME) == before
 
+    # Five minutes later (nothing else pushed): time enough for 0.5 kWh of a new session.
+    simulator.clock.set(simulator.clock.now() + timedelta(minutes=5))
     frame["data"]["actual_kwh"] = 0.5
     await simulator.faults.send_object(frame)
     await wait_for(hass, lambda: value(hass, SESSION) == 0.5)
     assert value(hass, LIFETIME) == pytest.approx(before + 0.5)
+
+
+# --- a whole sequence of bad frames ---------------------------------------------------------
+
+
+async def status(simulator: BlueCurrentSimulator, hass: HomeAssistant, **data: object) -> None:
+    """Send the charge point's CH_STATUS with `data` replaced, and let Home Assistant see it."""
+    await simulator.faults.frames.send_status("BCU101", **data)
+    await settle(hass)
+
+
+@pytest.mark.parametrize(
+    "simulator_options", [SimulatorOptions(stale_start_datetime=True)], ids=["stale_start_quirk"]
+)
+async def test_a_sequence_of_bad_frames_counts_every_kwh_exactly_once(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, recorded: list[float]
+) -> None:
+    """Null and empty times, dips, negative and absurd values, the quirk, a late frame.
+
+    The meter ends at the history plus exactly what the two sessions delivered.
+    """
+    await set_up(hass, make_entry(simulator))
+    initial = value(hass, LIFETIME)  # the history and the 5.2 kWh of the running session
+    await charge(hass, simulator, 120)
+
+    # Times that are not sent every time: null, then empty, then a normal push.
+    await status(simulator, hass, start_datetime=None, stop_datetime=None)
+    await status(simulator, hass, start_datetime="", stop_datetime="")
+    await charge(hass, simulator, 60)
+    # A dip that recovers, a negative value, an absurd spike.
+    await status(simulator, hass, actual_kwh=round(session_kwh(simulator) - 1.5, 2))
+    await status(simulator, hass, actual_kwh=-3.0)
+    await status(simulator, hass, actual_kwh=1e9)
+    await charge(hass, simulator, 120)
+    assert value(hass, LIFETIME) == pytest.approx(initial - 5.2 + session_kwh(simulator), abs=1e-6)
+
+    # The first session ends; remember one of its frames to send late.
+    late_frame = simulator._status_object(simulator.charge_point("BCU101"), push=False)
+    await simulator.clock.advance(60, step=60)
+    await simulator.unplug("BCU101")
+    await settle(hass)
+    (first,) = [
+        t for t in simulator.rest.transactions(evse_id="BCU101") if t.started_at == START_S1
+    ]
+
+    # A new session: its first push still carries the old start (the quirk).
+    await simulator.clock.advance(300, step=60)
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)
+    await charge(hass, simulator, 300)
+    # One late frame of the previous session, then more of the new one with a null start.
+    await simulator.faults.send_object(late_frame)
+    await settle(hass)
+    await status(simulator, hass, start_datetime=None)
+    await charge(hass, simulator, 300)
+
+    second = session_kwh(simulator)
+    assert 0 < second < first.kwh
+    assert value(hass, LIFETIME) == pytest.approx(initial - 5.2 + first.kwh + second, abs=1e-6)
+    assert recorded == sorted(recorded)  # never down
+    assert initial == HISTORY_KWH + 5.2  # the meter started from the account's history
+
+
+AUTUMN = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)  # 02:00 summer time in Amsterdam
+
+
+@pytest.mark.parametrize("simulator_clock", [SimClock(AUTUMN)], ids=["autumn_clock_change"])
+async def test_sessions_in_the_repeated_autumn_hour(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, recorded: list[float]
+) -> None:
+    """Server times are naive Amsterdam time: 02:00-03:00 happens twice on 25 October.
+
+    A session starts at 02:40 (summer time) and ends at 02:20 (winter time, read as summer
+    time: before its start); the next starts at 02:30 (winter time). Each counts once.
+    """
+    await set_up(hass, make_entry(simulator))
+    history = sum(
+        t.kwh for t in simulator.rest.transactions(evse_id="BCU101") if t.ended_at < AUTUMN
+    )
+    await charge(hass, simulator, 300)
+    await simulator.unplug("BCU101")  # 00:05 UTC
+    await simulator.clock.advance(35 * 60, step=60)
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)  # 00:40 UTC = 02:40 CEST
+    await charge(hass, simulator, 40 * 60)
+    await simulator.unplug("BCU101")  # 01:20 UTC = 02:20 CET
+    await settle(hass)
+    await simulator.clock.advance(10 * 60, step=60)
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)  # 01:30 UTC = 02:30 CET
+    await charge(hass, simulator, 10 * 60)
+
+    done = [t.kwh for t in simulator.rest.transactions(evse_id="BCU101") if t.ended_at >= AUTUMN]
+    assert len(done) == 2
+    expected = history + sum(done) + session_kwh(simulator)
+    assert value(hass, LIFETIME) == pytest.approx(expected, abs=1e-6)
+    assert recorded == sorted(recorded)

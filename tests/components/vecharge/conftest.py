@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 import pytest
 
 from simulators.vecharge import SCENARIO_DIR, Scenario, SimulatorOptions, VeChargeSimulator
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
 
 
 @pytest.fixture
@@ -26,3 +27,11 @@ async def vecharge_sim(
     scenario = Scenario.from_file(SCENARIO_DIR / "test.json")
     async with VeChargeSimulator(scenario, options=vecharge_options) as sim:
         yield sim
+
+
+@pytest.fixture(autouse=True)
+def meter_clock_follows_the_simulator(vecharge_sim: VeChargeSimulator) -> Iterator[None]:
+    """The lifetime meter sees each frame at the simulator's time (it bounds each step by
+    the time between frames; Home Assistant's own clock does not follow the simulator)."""
+    with patch("custom_components.ev_charge_points.sensor._frame_time", vecharge_sim.clock.now):
+        yield

@@ -44,13 +44,24 @@ async def _switch_on(hass: HomeAssistant) -> None:
 async def _charge(
     hass: HomeAssistant, entry: MockConfigEntry, sim: VeChargeSimulator, seconds: float
 ) -> float:
-    await sim.clock.advance(seconds)
-    energy = round(sim.chargers[CHARGER_ID].energy, 2)
-    await wait_for(
-        hass,
-        lambda: coordinator_of(entry).data.charge_points[CHARGER_ID].session_energy == energy,
-    )
+    # In steps, each seen by Home Assistant (the lifetime meter bounds growth by time).
+    energy = 0.0
+    for step in _steps(seconds):
+        await sim.clock.advance(step)
+        energy = round(sim.chargers[CHARGER_ID].energy, 2)
+        await wait_for(
+            hass,
+            lambda energy=energy: (
+                coordinator_of(entry).data.charge_points[CHARGER_ID].session_energy == energy
+            ),
+        )
     return energy
+
+
+def _steps(seconds: float, step: float = 60.0) -> list[float]:
+    whole = int(seconds // step)
+    rest = seconds - whole * step
+    return [step] * whole + ([rest] if rest > 0 else [])
 
 
 async def test_a_token_refused_on_reconnect_starts_reauth_and_stops_reconnecting(

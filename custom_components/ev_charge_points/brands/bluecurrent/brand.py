@@ -8,6 +8,7 @@ from homeassistant.const import Platform
 from homeassistant.util.ssl import get_default_context
 
 from custom_components.ev_charge_points.api.bluecurrent import DEFAULT_URL, BlueCurrentClient
+from custom_components.ev_charge_points.api.bluecurrent.timeutil import AMSTERDAM
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL
 from custom_components.ev_charge_points.registry import Brand
 
@@ -77,6 +78,8 @@ BLUE_CURRENT = Brand(
     setup_actions=_setup_actions,
     account_entities={Platform.SENSOR: account_sensors},
     session_source=_session_source,
+    # Status times are naive Amsterdam wall time (protocol reference).
+    server_zone=AMSTERDAM,
     redact=frozenset(
         {
             CONF_APP_USERNAME,
