@@ -293,10 +293,6 @@ class Scenario:
         """Serialise back to the JSON layout."""
         return {"seed": self.seed, "accounts": [dataclasses.asdict(a) for a in self.accounts]}
 
-    def account_for_token(self, api_token: str) -> AccountSpec | None:
-        """Return the account with this API token."""
-        return next((a for a in self.accounts if a.api_token == api_token), None)
-
     @classmethod
     def generate(
         cls,
