@@ -119,8 +119,11 @@ def run_worker(
             stderr=subprocess.PIPE,
             text=True,
         )
-    except subprocess.TimeoutExpired:
-        log(f"{name}: timed out after {WORKER_TIMEOUT:.0f} s")
+    except subprocess.TimeoutExpired as err:
+        # Its progress lines say which scenario hung.
+        partial = err.stderr.decode() if isinstance(err.stderr, bytes) else (err.stderr or "")
+        (run_dir / f"{name}.stderr").write_text(partial, encoding="utf-8")
+        log(f"{name}: timed out after {WORKER_TIMEOUT:.0f} s, see {name}.stderr")
         return {"error": "timeout"}
     log(f"{name}: {time.monotonic() - started:.1f} s")
     if completed.returncode != 0 or not out.exists():

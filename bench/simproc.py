@@ -79,7 +79,7 @@ class BenchSimulator(BlueCurrentSimulator):
         points = [self.charge_point(e) for e in evse_ids]
         count = int(command["count"])
         interval = 1.0 / float(command["rate"])
-        base = float(command.get("base", 10000))
+        base = float(command.get("base", 400))
         currents = [list(p.currents) for p in points]
         voltages = [list(p.voltages) for p in points]
         log: list[list[Any]] = []
