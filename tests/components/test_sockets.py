@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -26,9 +27,17 @@ SOCKET_1 = "sensor.carport_socket_1_status"
 SOCKET_2 = "sensor.carport_socket_2_status"
 
 
-async def two_socket_entry(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> MockConfigEntry:
+async def two_socket_entry(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, *, plug_and_charge: bool = False
+) -> MockConfigEntry:
     simulator.add_charge_point(
-        "test-token", {"evse_id": "BCU103", "name": "Carport", "socket_ids": [1, 2]}
+        "test-token",
+        {
+            "evse_id": "BCU103",
+            "name": "Carport",
+            "socket_ids": [1, 2],
+            "plug_and_charge": plug_and_charge,
+        },
     )
     entry = make_entry(simulator)
     await setup_entry(hass, entry)
@@ -90,7 +99,33 @@ async def test_socket_status_follows_the_next_read(
     assert state_of(hass, SOCKET_2) == "offline"
 
 
-async def test_socket_status_is_unavailable_without_the_connection(
+async def test_a_session_on_one_socket_shows_as_charging_there(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    entry = await two_socket_entry(hass, simulator, plug_and_charge=True)
+
+    await simulator.plug_in("BCU103")  # plug and charge: the session starts on socket 1
+    await reimport(hass, entry)
+    assert state_of(hass, SOCKET_1) == "charging"
+    assert state_of(hass, SOCKET_2) == "available"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # unlock: disabled by default
+async def test_unlock_reads_the_socket_status_too(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    await two_socket_entry(hass, simulator)
+    await simulator.plug_in("BCU103")
+
+    # Unlock reads the per-socket status to pick the socket: the sensors take it along.
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.carport_unlock_connector"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert state_of(hass, SOCKET_1) == "vehicle_detected"
+
+
+async def test_socket_sensors_come_back_once_after_a_reload(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
     entry = await two_socket_entry(hass, simulator)
