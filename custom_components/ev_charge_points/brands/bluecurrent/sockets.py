@@ -4,8 +4,8 @@ One device per charge point, entities per socket: Blue Current addresses the cha
 not the socket, for pushes, sessions, cards, schedules and smart charging, so everything but
 the socket's own status belongs to the charge point. The per-socket status comes from the app
 API (REST v2.1 `chargepointstatus` through pybluecurrent), read with the app's charge point
-list at each history import; no extra polling. The sensors exist only where that list names
-more than one socket, and appear once it was first read.
+list at each history import and by *Unlock connector*; no extra polling. The sensors exist
+only where that status names more than one socket, and appear once it was first read.
 """
 
 from __future__ import annotations
