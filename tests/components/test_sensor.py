@@ -27,6 +27,7 @@ from custom_components.ev_charge_points.brands.bluecurrent.capacity_tariff impor
 )
 from custom_components.ev_charge_points.brands.bluecurrent.select import SELECTS
 from custom_components.ev_charge_points.brands.bluecurrent.sensor import ACCOUNT_SENSORS
+from custom_components.ev_charge_points.brands.bluecurrent.sockets import socket_description
 from custom_components.ev_charge_points.brands.goe import entities as goe
 from custom_components.ev_charge_points.brands.vecharge.entities import (
     BINARY_SENSORS as VECHARGE_BINARY_SENSORS,
@@ -251,6 +252,7 @@ ALL_DESCRIPTIONS: dict[str, tuple[EntityDescription, ...]] = {
         *CHARGE_POINT_SENSORS,
         *GRID_SENSORS,
         *ACCOUNT_SENSORS,
+        socket_description(1),
         *goe.SENSORS,
         *goe.meter_descriptions(MeterData(index=0, name="Grid")),
         *VECHARGE_SENSORS,

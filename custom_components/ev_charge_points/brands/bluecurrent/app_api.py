@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
     from pybluecurrent.models import ChargePoint as AppChargePoint
+    from pybluecurrent.models import ChargePointStatus
 
 # What a call through pybluecurrent may raise that is no bug: its own errors, HTTP errors of
 # REST, a refused or dropped socket, a timeout, and ValueError for a socket or charge point it
@@ -149,6 +150,8 @@ class BlueCurrentAppApi:
         self.logins = 0
         # The app's view of each charge point (sockets, capacity tariff); None until read.
         self.charge_points: dict[str, AppChargePoint] | None = None
+        # The per-socket status of the charge points with more than one socket, as last read.
+        self.socket_statuses: dict[str, list[ChargePointStatus]] = {}
         self._listeners: list[CALLBACK_TYPE] = []
 
     @callback
@@ -164,9 +167,26 @@ class BlueCurrentAppApi:
         return _remove
 
     @callback
-    def async_set_charge_points(self, points: list[AppChargePoint]) -> None:
-        """Keep what the app's charge point list says, and tell the listeners."""
+    def async_set_charge_points(
+        self,
+        points: list[AppChargePoint],
+        socket_statuses: dict[str, list[ChargePointStatus]] | None = None,
+    ) -> None:
+        """Keep what the app's charge point list (and socket status) says; tell the listeners."""
         self.charge_points = {point["evse_id"]: point for point in points}
+        if socket_statuses is not None:
+            self.socket_statuses = socket_statuses
+        self._async_notify()
+
+    @callback
+    def async_set_socket_statuses(self, evse_id: str, statuses: list[ChargePointStatus]) -> None:
+        """Keep a charge point's per-socket status read for another reason (unlock)."""
+        if len(statuses) > 1:
+            self.socket_statuses[evse_id] = statuses
+            self._async_notify()
+
+    @callback
+    def _async_notify(self) -> None:
         for update_callback in list(self._listeners):
             update_callback()
 
@@ -263,6 +283,7 @@ class BlueCurrentAppApi:
         async def _unlock(client: AppClient) -> None:
             nonlocal portable
             statuses = await client.get_charge_point_statuses(evse_id)
+            self.async_set_socket_statuses(evse_id, statuses)
             socket_id: int | None = None
             if len(statuses) > 1:
                 # Several sockets: release the one cable a car is on, never guess.

@@ -20,6 +20,7 @@ from .flow import FLOW_STEPS, BlueCurrentOptionsFlow
 from .select import charge_point_selects
 from .sensor import account_sensors
 from .sessions import BlueCurrentSessionSource
+from .sockets import async_track_socket_sensors
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -40,7 +41,9 @@ def create_coordinator(hass: HomeAssistant, entry: ConfigEntry[Any]) -> BlueCurr
         ssl_context=get_default_context(),
         max_message_size=MAX_FRAME_SIZE,
     )
-    return BlueCurrentCoordinator(hass, entry, client)
+    coordinator = BlueCurrentCoordinator(hass, entry, client)
+    async_track_socket_sensors(hass, entry, coordinator)
+    return coordinator
 
 
 def _ours(coordinator: EVChargePointsCoordinator[Any]) -> BlueCurrentCoordinator:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pybluecurrent import BlueCurrentClient as AppClient
     from pybluecurrent.models import (
         ChargePoint,
+        ChargePointStatus,
         Contract,
         Grid,
         SustainabilityStatus,
@@ -134,6 +135,23 @@ async def read_transactions(
     return found
 
 
+async def _read_socket_statuses(
+    client: AppClient, points: list[ChargePoint]
+) -> dict[str, list[ChargePointStatus]] | None:
+    """The per-socket status of every point with several sockets; None when a read failed."""
+    statuses: dict[str, list[ChargePointStatus]] = {}
+    try:
+        for point in points:
+            if len(point.get("socket_ids") or ()) > 1:
+                statuses[point["evse_id"]] = await client.get_charge_point_statuses(
+                    point["evse_id"]
+                )
+    except APP_API_ERRORS as err:
+        LOGGER.debug("Socket status not read: %s", type(err).__name__)
+        return None
+    return statuses
+
+
 class BlueCurrentSessionSource:
     """Transactions, account figures and the app's charge point data, through pybluecurrent."""
 
@@ -189,7 +207,8 @@ class BlueCurrentSessionSource:
         except APP_API_ERRORS as err:
             LOGGER.debug("App charge points not read: %s", type(err).__name__)
         else:
-            self.app_api.async_set_charge_points(points)
+            statuses = await _read_socket_statuses(client, points)
+            self.app_api.async_set_charge_points(points, statuses)
         now = dt_util.utcnow()
         if self._info_read_at is not None and now - self._info_read_at < ACCOUNT_INFO_INTERVAL:
             return
