@@ -10,8 +10,8 @@ time runs at wall speed, so "time to full data" is reconnect wait plus real proc
 
 The loop also counts connection attempts to the simulator's port (`connect_attempts`), refused
 ones included, since the simulator cannot count a connection it refused. Only connections made
-with host and port count (websockets); aiohttp connects through its own socket and its idle
-keep-alive connections do not hold the clock.
+with host and port count (websockets); idle HTTP keep-alive connections (aiohttp's, httpx's)
+do not hold the clock.
 """
 
 from __future__ import annotations
@@ -76,10 +76,15 @@ class FastForwardLoop(asyncio.SelectorEventLoop):
         transport, protocol = await super().create_connection(
             protocol_factory, host, port, **kwargs
         )
-        # An idle keep-alive HTTP connection (aiohttp) must not stop the clock; websockets must.
-        if watched and not isinstance(protocol, ResponseHandler):
+        # An idle keep-alive HTTP connection (aiohttp's, or httpx's through anyio, which the
+        # app API's REST calls use) must not stop the clock; websockets must.
+        if watched and not _http_keep_alive(protocol):
             self._watched.append(transport)
         return transport, protocol
+
+
+def _http_keep_alive(protocol: asyncio.BaseProtocol) -> bool:
+    return isinstance(protocol, ResponseHandler) or type(protocol).__module__.startswith("anyio")
 
 
 class BenchEventLoopPolicy(HassEventLoopPolicy):
