@@ -11,36 +11,24 @@ from custom_components.ev_charge_points.api.goe import (
     GoeClient,
     LocalEndpoint,
 )
-from simulators.goe import SCENARIO_DIR, GoeSimulator, Scenario, SimClock, SimulatorOptions
-from tests.simulators.goe.helpers import loopback_session
+from tests.simulators.goe.helpers import (
+    CLOUD_KEY,
+    SCENARIO_CHARGER,
+    SCENARIO_CONTROLLER,
+    SCENARIO_PRO_CHARGER,
+    loopback_session,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     import aiohttp
 
-CHARGER = "000001"
-PRO_CHARGER = "000002"
-CONTROLLER = "123456"
-CLOUD_KEY = "test-cloud-key"
-CONTROLLER_KEY = "controller-cloud-key"
+    from simulators.goe import GoeSimulator
 
-
-@pytest.fixture
-def goe_options() -> SimulatorOptions:
-    """Simulator options; parametrize to change behaviour."""
-    return SimulatorOptions()
-
-
-@pytest.fixture
-async def goe_sim(
-    socket_enabled: None, goe_options: SimulatorOptions
-) -> AsyncIterator[GoeSimulator]:
-    """The go-e simulator with the test scenario."""
-    async with GoeSimulator(
-        Scenario.from_file(SCENARIO_DIR / "test.json"), options=goe_options, clock=SimClock()
-    ) as sim:
-        yield sim
+CHARGER = SCENARIO_CHARGER
+PRO_CHARGER = SCENARIO_PRO_CHARGER
+CONTROLLER = SCENARIO_CONTROLLER
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from simulators.goe import SCENARIO_DIR, GoeSimulator, Scenario, SimClock, SimulatorOptions
-
 from .helpers import loopback_session
 
 if TYPE_CHECKING:
@@ -15,30 +13,7 @@ if TYPE_CHECKING:
 
     import aiohttp
 
-TEST_SCENARIO = SCENARIO_DIR / "test.json"
-
-
-@pytest.fixture
-def goe_options() -> SimulatorOptions:
-    """Simulator options; override (or parametrize indirectly) to change behaviour."""
-    return SimulatorOptions()
-
-
-@pytest.fixture
-def goe_clock() -> SimClock:
-    """The simulator's manual clock."""
-    return SimClock()
-
-
-@pytest.fixture
-async def goe_sim(
-    socket_enabled: None, goe_options: SimulatorOptions, goe_clock: SimClock
-) -> AsyncIterator[GoeSimulator]:
-    """The go-e simulator with the test scenario on 127.0.0.1."""
-    async with GoeSimulator(
-        Scenario.from_file(TEST_SCENARIO), options=goe_options, clock=goe_clock
-    ) as sim:
-        yield sim
+    from simulators.goe import GoeSimulator
 
 
 @pytest.fixture
