@@ -10,11 +10,12 @@ from homeassistant.helpers import config_validation as cv
 
 from . import brands  # noqa: F401 - registers the built-in brands
 from .const import DOMAIN, LOGGER, VERSION_1_BRAND
-from .history import HistoryManager, async_remove_ledger
+from .history import LEDGER_STORE, HistoryManager
 from .history_actions import async_setup_history_services
 from .registry import CONF_BRAND, brand_of, registered_brands
 from .runtime import EVChargePointsConfigEntry, EVChargePointsRuntimeData
 from .services import async_setup_services
+from .stores import async_remove_entry_stores
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -92,5 +93,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: EVChargePointsConfigEnt
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> None:
-    """The account is removed: its session ledger (card ids and names) goes with it."""
-    await async_remove_ledger(hass, entry.entry_id)
+    """The account is removed: its session ledger and what its brand remembers go with it."""
+    brand = brand_of(entry)
+    brand_stores = () if brand is None else brand.stores
+    await async_remove_entry_stores(hass, entry.entry_id, (LEDGER_STORE, *brand_stores))

@@ -46,12 +46,12 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
 
 from .const import DOMAIN, LIFETIME_ENERGY, LOGGER
 from .lifetime_meter import ABSURD_SESSION_KWH, CLOCK_SKEW, DEFAULT_MAX_POWER_KW
+from .stores import entry_store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -63,7 +63,8 @@ if TYPE_CHECKING:
     from .model import ChargePointData
 
 
-STORAGE_VERSION: Final = 1
+# The session ledger (card ids and names included): removed with the entry.
+LEDGER_STORE: Final = "history"
 # Sessions that stop shortly after the newest one we have may be booked late: re-read a day.
 REREAD_WINDOW: Final = timedelta(days=1)
 # The server books a finished session with some delay (inferred); import a little later.
@@ -259,15 +260,6 @@ def statistic_id(evse_id: str, kind: str) -> str:
 SESSION_TIME_FIELDS: Final = frozenset({"session_start", "session_stop"})
 
 
-def _ledger_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry_id}")
-
-
-async def async_remove_ledger(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete an account's session ledger (its card ids and names) from `.storage`."""
-    await _ledger_store(hass, entry_id).async_remove()
-
-
 class SessionSourceWaitsError(HomeAssistantError):
     """The source cannot read until the user acts (it raised a repair issue for it)."""
 
@@ -324,7 +316,7 @@ class HistoryManager:
         self.source = source
         # What an import may raise that is no bug: logged, the next trigger retries.
         self._errors: tuple[type[Exception], ...] = (HomeAssistantError, *source.errors)
-        self._store = _ledger_store(hass, entry.entry_id)
+        self._store = entry_store(hass, LEDGER_STORE, entry.entry_id)
         self._sessions: dict[str, dict[str, ChargingSession]] = {}
         self._watermark: datetime | None = None
         self._complete: set[str] = set()  # charge points whose whole history was read

@@ -51,6 +51,7 @@ class Brand:
     statistics, sessions action); `redact` adds the brand's secret keys to diagnostics.
     `server_zone` is the zone of a server that sends naive local times (the lifetime meter
     tries both readings of its repeated autumn hour); None when the server sends offsets.
+    `stores` names the brand's own per-entry stores (`stores.py`), removed with the entry.
     """
 
     key: str
@@ -68,6 +69,7 @@ class Brand:
     ) = None
     redact: frozenset[str] = frozenset()
     server_zone: tzinfo | None = None
+    stores: tuple[str, ...] = ()
 
 
 _BRANDS: dict[str, Brand] = {}

@@ -17,6 +17,7 @@ from .capacity_tariff import async_setup_capacity_tariff_action, capacity_tariff
 from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME, MANUFACTURER, MAX_FRAME_SIZE
 from .coordinator import BlueCurrentCoordinator
 from .flow import FLOW_STEPS, BlueCurrentOptionsFlow
+from .memory import MEMORY_STORE
 from .select import charge_point_selects
 from .sensor import account_sensors
 from .sessions import BlueCurrentSessionSource
@@ -83,6 +84,7 @@ BLUE_CURRENT = Brand(
     session_source=_session_source,
     # Status times are naive Amsterdam wall time (protocol reference).
     server_zone=AMSTERDAM,
+    stores=(MEMORY_STORE,),
     redact=frozenset(
         {
             CONF_APP_USERNAME,

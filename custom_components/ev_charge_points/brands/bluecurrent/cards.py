@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .app_api import BlueCurrentAppApi
     from .mapping import PointState
+    from .memory import AccountMemory
 
 
 class ChargeCardsMixin:
@@ -40,6 +41,7 @@ class ChargeCardsMixin:
         config_entry: ConfigEntry[Any]
         client: BlueCurrentClient
         app_api: BlueCurrentAppApi
+        memory: AccountMemory
         data: AccountData
         link_up: bool
         _points: dict[str, PointState]
@@ -87,9 +89,11 @@ class ChargeCardsMixin:
         self._chosen_cards[evse_id] = card_uid
 
     async def async_list_charge_cards(self) -> ChargeCards:
-        """Read the account's charge cards from the server (and keep them)."""
+        """Read the account's charge cards from the server (and keep them, also on disk)."""
         cards = await self.async_execute(None, lambda client: client.get_charge_cards())
         self.charge_cards = cards
+        self.memory.remember_cards(cards)
+        await self.memory.async_save()
         self._async_notify_points()
         return cards
 

@@ -1,22 +1,28 @@
 """Blue Current's coordinator: one account's websocket, kept open by the push base.
 
 One websocket carries every charge point of the account. On every (re)connect the charge
-point list is read, then the status and grid of every point; after that pushes keep the data
-current. The brand adds what only Blue Current has: the daily request budget (a repair issue
-and no reconnect until it resets), override-current schedules behind the charge current
-limit, charge cards, smart-charging profiles and boost.
+point list is read, then the status of every point and the grid of a point whose grid is not
+known yet (grids and cards are remembered between restarts, `memory.py`); after that pushes
+keep the data current. The brand adds what only Blue Current has: the daily request budget
+(a repair issue and no reconnect until it resets), override-current schedules behind the
+charge current limit, charge cards, smart-charging profiles and boost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady, HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_point_in_utc_time, async_track_time_interval
+from homeassistant.helpers.event import (
+    async_call_later,
+    async_track_point_in_utc_time,
+    async_track_time_interval,
+)
 from homeassistant.util import dt as dt_util
 
 from custom_components.ev_charge_points.api.bluecurrent import (
@@ -50,6 +56,7 @@ from .capabilities import BLUE_CURRENT_CAPABILITIES
 from .cards import ChargeCardsMixin
 from .const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
+    GRID_PUSH_WAIT,
     ISSUE_REQUEST_LIMIT,
     LIMIT_RESET_RETRY_DELAYS,
     MANUFACTURER,
@@ -57,6 +64,7 @@ from .const import (
 )
 from .errors import explain
 from .mapping import PointState, grid_model
+from .memory import AccountMemory
 from .schedules import OverrideSchedulesMixin
 from .smart_charging import SmartChargingMixin
 
@@ -100,6 +108,11 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._points: dict[str, PointState] = {}
         self._grids: dict[str, GridStatus] = {}
         self._grid_of: dict[str, str] = {}
+        # Grids whose load arrived on this connection; the others are read after a wait.
+        self._grids_heard: set[str] = set()
+        self._cancel_grid_wait: CALLBACK_TYPE | None = None
+        # Grids, cards and account figures kept between restarts (requests saved).
+        self.memory = AccountMemory(hass, entry.entry_id)
         # Points whose status cannot be read (an ERROR for that point only): not published,
         # so their entities are unavailable; retried with every charge point refresh.
         self._withheld: set[str] = set()
@@ -194,6 +207,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         if self._cancel_rollover is not None:
             self._cancel_rollover()
             self._cancel_rollover = None
+        self._async_cancel_grid_wait()
         await super().async_shutdown()
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
 
@@ -272,6 +286,9 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
     async def _async_fetch(self, *, full: bool) -> None:
         """Read the charge point list; then status and grid of every (full) or new point."""
         async with self._fetch_lock:
+            await self.memory.async_load()
+            if full:
+                self._async_forget_grid_loads()
             listing = await self.client.get_charge_point_list()
             if listing.skipped:
                 # Any point we know may be among the unreadable entries: none leaves now.
@@ -289,27 +306,37 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
                 *(self.client.get_grid_status(evse_id) for evse_id in grid_targets),
                 return_exceptions=True,
             )
-            failure: BaseException | None = None
-            statuses = len(targets)
-            for index, (evse_id, result) in enumerate(
-                zip([*targets, *grid_targets], results, strict=True)
-            ):
-                if isinstance(result, _ONE_POINT_ERRORS):
-                    # Refused for this point only; the socket is fine.
-                    if index < statuses:
-                        self._async_withhold(evse_id, result)
-                elif isinstance(result, BaseException):
-                    failure = failure or result
-                elif isinstance(result, ChargePointStatus):
-                    self._async_apply_status(result)
-                elif isinstance(result, GridStatus):
-                    self._async_apply_grid(result, evse_id)
+            failure = self._async_apply_replies(targets, grid_targets, results)
+            if grid_targets:
+                await self.memory.async_save()
             if failure is not None:
                 raise failure
             self._async_remove_stale_devices()
             if announce := added - self._withheld:
                 self._async_announce_charge_points(announce)
             self._unannounced |= added & self._withheld
+
+    @callback
+    def _async_apply_replies(
+        self, targets: list[str], grid_targets: list[str], results: list[object]
+    ) -> BaseException | None:
+        """Apply the status and grid replies of a fetch; returns the first connection failure."""
+        failure: BaseException | None = None
+        statuses = len(targets)
+        for index, (evse_id, result) in enumerate(
+            zip([*targets, *grid_targets], results, strict=True)
+        ):
+            if isinstance(result, _ONE_POINT_ERRORS):
+                # Refused for this point only; the socket is fine.
+                if index < statuses:
+                    self._async_withhold(evse_id, result)
+            elif isinstance(result, BaseException):
+                failure = failure or result
+            elif isinstance(result, ChargePointStatus):
+                self._async_apply_status(result)
+            elif isinstance(result, GridStatus):
+                self._async_apply_grid(result, evse_id)
+        return failure
 
     @callback
     def _async_withhold(self, evse_id: str, err: BaseException) -> None:
@@ -343,17 +370,81 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         return set(self._points)
 
     def _grid_request_targets(self, evse_ids: list[str]) -> list[str]:
-        """The points whose grid is not known yet.
+        """The points whose grid is not known yet, and one point of a grid read long ago.
 
-        A known grid is not asked again after a reconnect: GRID_CURRENT pushes deliver its
-        load anyway, and its installed and reserved maximum stay what was read. Each request
-        counts against the daily budget.
+        A known grid is not asked again after a reconnect or a restart: GRID_CURRENT pushes
+        deliver its load (`_async_read_silent_grids` asks if none comes), and its installed
+        and reserved maximum are remembered. Each request counts against the daily budget.
         """
-        return [
-            evse_id
-            for evse_id in evse_ids
-            if (grid_id := self._grid_of.get(evse_id)) is None or grid_id not in self._grids
-        ]
+        now = dt_util.utcnow()
+        targets: list[str] = []
+        stale: set[str] = set()
+        for evse_id in evse_ids:
+            grid_id = self._grid_of.get(evse_id)
+            if grid_id is None or grid_id not in self._grids:
+                targets.append(evse_id)
+            elif grid_id not in stale and not self.memory.grid_is_current(grid_id, now):
+                stale.add(grid_id)
+                targets.append(evse_id)
+        return targets
+
+    @callback
+    def _async_recall_grid(self, evse_id: str) -> None:
+        """A point joined (or setup listed it): take its remembered grid, if any."""
+        if evse_id in self._grid_of or (grid_id := self.memory.grid_of.get(evse_id)) is None:
+            return
+        self._grid_of[evse_id] = grid_id
+        if grid_id not in self._grids and (
+            remembered := self.memory.remembered_grids().get(grid_id)
+        ):
+            self._grids[grid_id] = remembered
+            self._async_publish_grid_status(grid_id)
+
+    @callback
+    def _async_forget_grid_loads(self) -> None:
+        """A (re)connect: loads from before it are not live; pushes or a read bring new ones."""
+        self._grids_heard.clear()
+        for grid_id, grid in list(self._grids.items()):
+            if grid.currents != (None, None, None):
+                self._grids[grid_id] = replace(grid, currents=(None, None, None))
+                self._async_publish_grid_status(grid_id)
+
+    @callback
+    def _async_cancel_grid_wait(self) -> None:
+        if self._cancel_grid_wait is not None:
+            self._cancel_grid_wait()
+            self._cancel_grid_wait = None
+
+    @callback
+    def _async_wait_for_grid_pushes(self) -> None:
+        """After a connect: give GRID_CURRENT pushes `GRID_PUSH_WAIT` to arrive."""
+        self._async_cancel_grid_wait()
+
+        @callback
+        def _waited(_now: datetime) -> None:
+            self._cancel_grid_wait = None
+            if self.link_up and not self._stopping:
+                self.config_entry.async_create_background_task(
+                    self.hass, self._async_read_silent_grids(), f"{DOMAIN} silent grids"
+                )
+
+        self._cancel_grid_wait = async_call_later(self.hass, GRID_PUSH_WAIT, _waited)
+
+    async def _async_read_silent_grids(self) -> None:
+        """Read the status of each grid that sent no load since the connect (one point each)."""
+        targets: dict[str, str] = {}
+        for evse_id, grid_id in self._grid_of.items():
+            if grid_id not in self._grids_heard and evse_id not in self._withheld:
+                targets.setdefault(grid_id, evse_id)
+        for evse_id in targets.values():
+            try:
+                grid = await self.client.get_grid_status(evse_id)
+            except BlueCurrentError as err:
+                LOGGER.debug("Reading the grid of %s failed: %s", evse_id, type(err).__name__)
+                return
+            self._async_apply_grid(grid, evse_id)
+        if targets:
+            await self.memory.async_save()
 
     @callback
     def _async_apply_charge_point_list(
@@ -379,6 +470,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
                 state = PointState(info=point)
                 self._points[point.evse_id] = state
                 added.add(point.evse_id)
+                self._async_recall_grid(point.evse_id)
             state.apply_info(point)
             self._async_publish_point(point.evse_id)
         if remove_missing:
@@ -392,6 +484,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._withheld.discard(evse_id)
         self._unannounced.discard(evse_id)
         grid_id = self._grid_of.pop(evse_id, None)
+        self.memory.forget_charge_point(evse_id)
         self._async_forget_charge_point(evse_id)
         if grid_id is not None and grid_id not in self._grid_of.values():
             self._grids.pop(grid_id, None)
@@ -445,6 +538,8 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             LOGGER.debug("Ignoring a grid status that names no grid")
             return
         self._grids[grid_id] = grid
+        self._grids_heard.add(grid_id)
+        self.memory.remember_grid(evse_id, grid_id, grid)
         self._async_publish_grid_status(grid_id)
         if (
             evse_id is not None
@@ -464,13 +559,8 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         if grid_id is None or (grid := self._grids.get(grid_id)) is None:
             LOGGER.debug("Ignoring grid current of unknown grid")
             return
-        self._grids[grid_id] = GridStatus(
-            grid_id=grid_id,
-            evse_id=grid.evse_id,
-            currents=message.currents,
-            max_installed=grid.max_installed,
-            max_reserved=grid.max_reserved,
-        )
+        self._grids[grid_id] = replace(grid, currents=message.currents)
+        self._grids_heard.add(grid_id)
         self._async_publish_grid_status(grid_id)
 
     @callback
@@ -674,6 +764,12 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self.config_entry.async_create_task(
             self.hass, self._async_load_account_extras(), f"{DOMAIN} schedules and cards"
         )
+        self._async_wait_for_grid_pushes()
+
+    @callback
+    def _async_set_link_down(self) -> None:
+        self._async_cancel_grid_wait()
+        super()._async_set_link_down()
 
     async def _async_load_account_extras(self) -> None:
         try:
@@ -686,13 +782,16 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         if self.charge_cards is not None:
             # Read once; the list action and a card named by an action read them again.
             return
-        try:
-            cards = await self.client.get_charge_cards()
-        except BlueCurrentError as err:
-            LOGGER.debug("Reading the charge cards failed: %s", type(err).__name__)
-        else:
-            self.charge_cards = cards
-            self._async_notify_points()
+        if (cards := self.memory.current_cards(dt_util.utcnow())) is None:
+            try:
+                cards = await self.client.get_charge_cards()
+            except BlueCurrentError as err:
+                LOGGER.debug("Reading the charge cards failed: %s", type(err).__name__)
+                return
+            self.memory.remember_cards(cards)
+            await self.memory.async_save()
+        self.charge_cards = cards
+        self._async_notify_points()
 
     # sessions
 

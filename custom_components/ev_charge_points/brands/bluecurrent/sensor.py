@@ -53,12 +53,10 @@ SUBSCRIPTION_OTHER = "other"
 
 
 def _subscription(source: BlueCurrentSessionSource) -> str | None:
-    codes = {
-        str(c["subscription_type"]) for c in source.contracts or () if c.get("subscription_type")
-    }
-    if not codes:
+    if (figures := source.figures) is None or not figures.subscriptions:
         return None
-    code = codes.pop() if len(codes) == 1 else ""
+    codes = figures.subscriptions
+    code = codes[0] if len(codes) == 1 else ""
     return SUBSCRIPTIONS.get(code, SUBSCRIPTION_OTHER)
 
 
@@ -71,13 +69,13 @@ ACCOUNT_SENSORS: tuple[EVAccountSensorEntityDescription, ...] = (
         # The unit is not documented (§3.6): kilograms, as the app shows it (inferred).
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
         suggested_display_precision=1,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability["co2"],
+        value_fn=lambda m: None if m.figures is None else m.figures.co2,
     ),
     EVAccountSensorEntityDescription(
         key="trees_planted",
         translation_key="trees_planted",
         state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda m: None if m.sustainability is None else m.sustainability["trees"],
+        value_fn=lambda m: None if m.figures is None else m.figures.trees,
     ),
     EVAccountSensorEntityDescription(
         key="subscription",

@@ -21,6 +21,7 @@ from custom_components.ev_charge_points.errors import translated_error
 from custom_components.ev_charge_points.history import ChargingSession
 
 from .app_api import APP_API_ERRORS, AppLoginRequiredError, app_login_configured, explain_app_error
+from .memory import AccountFigures
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -31,15 +32,12 @@ if TYPE_CHECKING:
         ChargePointStatus,
         Contract,
         Grid,
-        SustainabilityStatus,
         Transaction,
     )
 
     from .app_api import BlueCurrentAppApi
     from .coordinator import BlueCurrentCoordinator
 
-# Sustainability, contracts and grids change rarely: read them at most once a day.
-ACCOUNT_INFO_INTERVAL: Final = timedelta(days=1)
 # A server that keeps announcing a next page must not keep us paging forever.
 MAX_PAGES: Final = 1000
 # The date filter of REST is a local day of the stop (or start) time: one day of margin.
@@ -59,6 +57,11 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+def _whole(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None or not number.is_integer() else int(number)
 
 
 def _text(value: object) -> str | None:
@@ -166,8 +169,6 @@ class BlueCurrentSessionSource:
         self.hass = hass
         self.entry = entry
         self.coordinator = coordinator
-        self._info_read_at: datetime | None = None
-        self.sustainability: SustainabilityStatus | None = None
         self.contracts: list[Contract] | None = None
         self.grids: list[Grid] | None = None
 
@@ -209,16 +210,30 @@ class BlueCurrentSessionSource:
         else:
             statuses = await _read_socket_statuses(client, points)
             self.app_api.async_set_charge_points(points, statuses)
-        now = dt_util.utcnow()
-        if self._info_read_at is not None and now - self._info_read_at < ACCOUNT_INFO_INTERVAL:
-            return
-        self._info_read_at = now
+        memory = self.coordinator.memory
+        if memory.current_figures(dt_util.utcnow()) is not None:
+            return  # read within a day, also before a restart
         try:
-            self.sustainability = await client.get_sustainability_status()
+            sustainability = await client.get_sustainability_status()
             self.contracts = await client.get_contracts()
             self.grids = await client.get_grids()
         except APP_API_ERRORS as err:
             LOGGER.debug("Account figures not read: %s", type(err).__name__)
+            return
+        memory.figures = AccountFigures(
+            co2=_number(sustainability.get("co2")),
+            trees=_whole(sustainability.get("trees")),
+            subscriptions=tuple(
+                sorted({str(code) for c in self.contracts if (code := c.get("subscription_type"))})
+            ),
+            read_at=dt_util.utcnow(),
+        )
+        await memory.async_save()
+
+    @property
+    def figures(self) -> AccountFigures | None:
+        """The account figures last read (kept between restarts)."""
+        return self.coordinator.memory.figures
 
     async def async_sessions(
         self, evse_ids: list[str], *, start: datetime | None, end: datetime | None
@@ -258,8 +273,8 @@ class BlueCurrentSessionSource:
             "app_login_configured": app_login_configured(self.entry),
             "app_logins": self.app_api.logins,
             "sustainability": None
-            if self.sustainability is None
-            else {"trees": self.sustainability["trees"], "co2": self.sustainability["co2"]},
+            if (figures := self.figures) is None
+            else {"trees": figures.trees, "co2": figures.co2},
             "contracts": None
             if self.contracts is None
             else [
