@@ -89,12 +89,28 @@ def _entities_per_point(size: int) -> Getter:
     return get
 
 
-def _setup_requests(size: int) -> Getter:
+HA_SOCKET = "/haserver"  # the HA API; the app socket (pybluecurrent) is /appserver/2.0
+
+
+def _socket_requests(*keys: str, ha_socket: bool) -> Getter:
+    """Requests of a setup on the HA socket, or on the other (app) sockets."""
+
     def get(result: JSONObject) -> float | None:
-        commands = _dig(result, "s1", str(size), "commands")
-        return float(sum(commands.values())) if isinstance(commands, dict) else None
+        paths = _dig(result, *keys, "commands_by_path")
+        if not isinstance(paths, dict):
+            return None
+        return float(
+            sum(count for path, count in paths.items() if (path == HA_SOCKET) is ha_socket)
+        )
 
     return get
+
+
+def _restart_seconds(result: JSONObject) -> float | None:
+    figures = _dig(result, "s1_restart")
+    if not isinstance(figures, dict) or not figures.get("ok"):
+        return None
+    return float(figures["seconds"])
 
 
 def _field(*keys: str | int) -> Getter:
@@ -124,7 +140,37 @@ def table_rows(small: int, load: int, large: tuple[int, ...]) -> list[Row]:
     rows += [
         Row("S1 setup", f"{load} CP: enabled entities per CP", "s1", _entities_per_point(load)),
         Row("S1 setup", f"{load} CP: ms per entity", "s1", _per_entity(load, "seconds", 1000)),
-        Row("S1 setup", f"{load} CP: requests sent during setup", "s1", _setup_requests(load)),
+        Row(
+            "S1 setup",
+            f"{load} CP, new entry: requests on the HA socket",
+            "s1",
+            _socket_requests("s1", str(load), ha_socket=True),
+        ),
+        Row(
+            "S1 setup",
+            f"{load} CP, new entry: requests on the app socket",
+            "s1",
+            _socket_requests("s1", str(load), ha_socket=False),
+        ),
+        Row(
+            "S1 restart",
+            f"{load} CP: seconds to all entities available",
+            "s1",
+            _restart_seconds,
+        ),
+        Row(
+            "S1 restart",
+            f"{load} CP: requests on the HA socket",
+            "s1",
+            _socket_requests("s1_restart", ha_socket=True),
+            1.0,
+        ),
+        Row(
+            "S1 restart",
+            f"{load} CP: requests on the app socket",
+            "s1",
+            _socket_requests("s1_restart", ha_socket=False),
+        ),
     ]
     rows += [
         Row(
@@ -148,6 +194,7 @@ def table_rows(small: int, load: int, large: tuple[int, ...]) -> list[Row]:
             "requests from outage to full data",
             "s3",
             _field("s3", 0, "requests_until_recovered"),
+            1.0,
         ),
         Row(
             "S3 outage 1 h (HTTP 503)",

@@ -17,7 +17,8 @@ simulator works unchanged; these are added for the benchmark:
   behind a load balancer) until called with `on: false`.
 - `bench_set_energy {evse_ids, kwh}`: change the session energy without pushing (a marker the
   harness waits for after an outage).
-- `bench_received {since}`: how many commands of each name arrived since log index `since`.
+- `bench_received {since}`: how many commands of each name (and on each socket path) arrived
+  since log index `since`.
 """
 
 from __future__ import annotations
@@ -70,9 +71,11 @@ class BenchSimulator(BlueCurrentSimulator):
     async def _control_received(self, command: JSONObject) -> JSONObject:
         since = int(command.get("since", 0))
         names: dict[str, int] = {}
+        paths: dict[str, int] = {}
         for record in self.received[since:]:
             names[record.name] = names.get(record.name, 0) + 1
-        return {"commands": names}
+            paths[record.path] = paths.get(record.path, 0) + 1
+        return {"commands": names, "paths": paths}
 
     async def _burst(self, command: JSONObject) -> list[list[Any]]:
         evse_ids = [str(e) for e in command["evse_ids"]]

@@ -255,18 +255,31 @@ class Bench:
 
     # ----- S1: setup ---------------------------------------------------------------------------
 
-    async def setup(self, account: BenchAccount) -> tuple[ConfigEntry, JSONObject]:
-        """Add an entry and time it until every enabled entity is available."""
-        progress(f"{self.flavour.name}: S1 setup of {account.size} point(s)")
+    async def setup(
+        self, account: BenchAccount, restart: ConfigEntry | None = None
+    ) -> tuple[ConfigEntry, JSONObject]:
+        """Add an entry (or set up `restart` again) and time it until every entity is available.
+
+        A restart is an unload and a setup of the same entry, as a Home Assistant restart sets
+        it up: what the integration stored about the account (`.storage`) is there.
+        """
+        what = "restart" if restart is not None else "setup"
+        progress(f"{self.flavour.name}: S1 {what} of {account.size} point(s)")
+        if restart is not None:
+            await self.hass.config_entries.async_unload(restart.entry_id)
+            await self.hass.async_block_till_done()
         gc.collect()
         rss_before = _rss()
         traced_before = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
-        entry = self.make_entry(account)
+        entry = self.make_entry(account) if restart is None else restart
         log_before = (await self.control.call("stats"))["received"]
         self.first_available = {}
         started = time.time()
         cpu_started = time.process_time()
-        await self.hass.config_entries.async_add(entry)
+        if restart is None:
+            await self.hass.config_entries.async_add(entry)
+        else:
+            await self.hass.config_entries.async_setup(entry.entry_id)
         returned = time.time()
         deadline = returned + SETUP_TIMEOUT
         ids: list[str] = []
@@ -284,7 +297,7 @@ class Bench:
         seen = [self.first_available[e] for e in ids if e in self.first_available]
         energy = self.energy_entities(account)
         points_ok = sum(1 for e in energy.values() if e in self.first_available)
-        commands = (await self.control.call("bench_received", since=log_before))["commands"]
+        received = await self.control.call("bench_received", since=log_before)
         gc.collect()
         result: JSONObject = {
             "size": account.size,
@@ -301,7 +314,8 @@ class Bench:
             "seconds": (max(seen) - started) if seen else None,
             "cpu_seconds": cpu,
             "rss_delta": _rss() - rss_before,
-            "commands": commands,
+            "commands": received["commands"],
+            "commands_by_path": received["paths"],
         }
         if tracemalloc.is_tracing():
             result["traced_delta"] = tracemalloc.get_traced_memory()[0] - traced_before
@@ -531,6 +545,8 @@ async def run(args: argparse.Namespace, accounts: dict[str, BenchAccount]) -> JS
                 entry, results["s1"][str(load.size)] = await bench.setup(load)
             if results["s1"][str(load.size)]["ok"]:
                 results["settle_seconds"] = await bench.settle()
+                entry, results["s1_restart"] = await bench.setup(load, restart=entry)
+                await bench.settle()
                 results["s2"] = await bench.push_load(load, args.s2_count, args.s2_rate)
                 results["s3"] = [
                     await bench.outage(entry, load, "503"),

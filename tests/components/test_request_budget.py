@@ -48,3 +48,36 @@ async def test_a_reconnect_costs_no_more_than_core(
         assert len(simulator.commands("GET_CHARGE_CARDS")) == 1
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
+
+
+# Core's integration on every start: VALIDATE_API_TOKEN, HELLO, GET_CHARGE_POINTS,
+# 100 x GET_CH_STATUS, one GET_GRID_STATUS.
+CORE_START_REQUESTS = 104
+
+
+async def test_a_restart_costs_no_more_than_core(hass: HomeAssistant, socket_enabled: None) -> None:
+    """100 points, a grid each: grids and cards are remembered, a restart reads neither."""
+    scenario = Scenario.generate(100, seed=7)
+    async with BlueCurrentSimulator(scenario, clock=SimClock(START)) as simulator:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title="Blue Current (customer 2001)",
+            unique_id="2001",
+            data={CONF_API_TOKEN: "bench-token", CONF_URL: simulator.url},
+        )
+        await setup_entry(hass, entry)
+        first = sum(1 for rc in simulator.received if rc.path == "/haserver")
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        coordinator = coordinator_of(entry)
+        assert len(coordinator.data.grids) == 100
+        assert all(grid.max_installed is not None for grid in coordinator.data.grids.values())
+        spent = sum(1 for rc in simulator.received if rc.path == "/haserver") - first
+        print(f"first setup {first} requests, restart {spent}")  # noqa: T201 - the figures
+        assert spent <= CORE_START_REQUESTS, spent
+        assert len(simulator.commands("GET_GRID_STATUS")) == 100  # all of them at the first setup
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()

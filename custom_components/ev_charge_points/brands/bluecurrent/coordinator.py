@@ -307,8 +307,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
                 return_exceptions=True,
             )
             failure = self._async_apply_replies(targets, grid_targets, results)
-            if grid_targets:
-                await self.memory.async_save()
+            await self.memory.async_save()
             if failure is not None:
                 raise failure
             self._async_remove_stale_devices()
@@ -443,8 +442,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
                 LOGGER.debug("Reading the grid of %s failed: %s", evse_id, type(err).__name__)
                 return
             self._async_apply_grid(grid, evse_id)
-        if targets:
-            await self.memory.async_save()
+        await self.memory.async_save()
 
     @callback
     def _async_apply_charge_point_list(

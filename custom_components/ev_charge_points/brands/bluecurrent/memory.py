@@ -74,6 +74,7 @@ class AccountMemory:
         """Nothing is read until `async_load`."""
         self._store = entry_store(hass, MEMORY_STORE, entry_id)
         self._loaded = False
+        self._changed = False
         self.grid_of: dict[str, str] = {}
         self._grids: dict[str, tuple[GridStatus, datetime]] = {}
         self._cards: tuple[ChargeCards, datetime] | None = None
@@ -114,7 +115,10 @@ class AccountMemory:
             )
 
     async def async_save(self) -> None:
-        """Write what is remembered now."""
+        """Write what is remembered now, if anything changed since the last write."""
+        if not self._changed:
+            return
+        self._changed = False
         cards = None
         if self._cards is not None:
             known, read_at = self._cards
@@ -170,12 +174,14 @@ class AccountMemory:
         )
         if evse_id is not None:
             self.grid_of[evse_id] = grid_id
+        self._changed = True
 
     def forget_charge_point(self, evse_id: str) -> None:
         """The point left the account; a grid no point is on any more is forgotten too."""
         grid_id = self.grid_of.pop(evse_id, None)
         if grid_id is not None and grid_id not in self.grid_of.values():
             self._grids.pop(grid_id, None)
+        self._changed = self._changed or grid_id is not None
 
     # --- cards and figures -----------------------------------------------------------------
 
@@ -188,6 +194,12 @@ class AccountMemory:
     def remember_cards(self, cards: ChargeCards) -> None:
         """The card list was read."""
         self._cards = (cards, dt_util.utcnow())
+        self._changed = True
+
+    def remember_figures(self, figures: AccountFigures) -> None:
+        """The account figures were read."""
+        self.figures = figures
+        self._changed = True
 
     def current_figures(self, now: datetime) -> AccountFigures | None:
         """The account figures, if they were read within `FIGURES_REREAD`."""

@@ -220,13 +220,17 @@ class BlueCurrentSessionSource:
         except APP_API_ERRORS as err:
             LOGGER.debug("Account figures not read: %s", type(err).__name__)
             return
-        memory.figures = AccountFigures(
-            co2=_number(sustainability.get("co2")),
-            trees=_whole(sustainability.get("trees")),
-            subscriptions=tuple(
-                sorted({str(code) for c in self.contracts if (code := c.get("subscription_type"))})
-            ),
-            read_at=dt_util.utcnow(),
+        memory.remember_figures(
+            AccountFigures(
+                co2=_number(sustainability.get("co2")),
+                trees=_whole(sustainability.get("trees")),
+                subscriptions=tuple(
+                    sorted(
+                        {str(code) for c in self.contracts if (code := c.get("subscription_type"))}
+                    )
+                ),
+                read_at=dt_util.utcnow(),
+            )
         )
         await memory.async_save()
 
