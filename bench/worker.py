@@ -113,18 +113,28 @@ async def start_hass(config_dir: Path, *, memory_only_storage: bool = True) -> H
 
     With `memory_only_storage` nothing is written to `.storage` (as in HA's test harness): a
     delayed write of a 20,000 entity registry would land in whichever measurement happens to
-    run ten seconds later. The soak keeps real storage: its writes belong to what it measures.
+    run ten seconds later. What an integration saves at once (`async_save`) is kept in memory
+    and loaded again, as from disk: the S1 restart finds what the first setup stored. The
+    soak keeps real storage: its writes belong to what it measures.
     """
     if memory_only_storage:
+        saved: dict[str, str] = {}
+        load_from_disk = storage.Store.async_load
 
         def _no_delay_save(self: storage.Store[Any], *_args: Any, **_kwargs: Any) -> None:
             del self
 
-        async def _no_save(self: storage.Store[Any], *_args: Any, **_kwargs: Any) -> None:
-            del self
+        async def _save_in_memory(self: storage.Store[Any], data: Any) -> None:
+            saved[self.key] = json.dumps(data, default=str)
+
+        async def _load(self: storage.Store[Any]) -> Any:
+            if self.key in saved:
+                return json.loads(saved[self.key])
+            return await load_from_disk(self)
 
         storage.Store.async_delay_save = _no_delay_save  # type: ignore[method-assign]
-        storage.Store.async_save = _no_save  # type: ignore[method-assign]
+        storage.Store.async_save = _save_in_memory  # type: ignore[method-assign]
+        storage.Store.async_load = _load  # type: ignore[method-assign]
 
     hass = HomeAssistant(str(config_dir))
     hass.config.skip_pip = True

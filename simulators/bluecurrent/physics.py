@@ -20,14 +20,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from .scenario import NO_CARD, ChargePointSpec, GridSpec, TariffSpec, VehicleSpec
+from .scenario import (
+    NO_CARD,
+    NOMINAL_VOLTAGE,
+    ChargePointSpec,
+    GridSpec,
+    TariffSpec,
+    VehicleSpec,
+)
 from .zone import AMSTERDAM
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 MIN_CURRENT = 6.0  # IEC 61851: a car cannot charge below 6 A
-NOMINAL_VOLTAGE = 230.0
 TIMESTAMP_FORMAT = "%Y%m%d %H:%M:%S"
 ALL_DAYS = frozenset(range(1, 8))
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Self
 
 NO_CARD = "BCU-APP"
+NOMINAL_VOLTAGE = 230.0  # V phase to neutral
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 
 
@@ -230,6 +231,11 @@ def _account(data: Any) -> AccountSpec:
     )
 
 
+def _deliverable(kwh: float, minutes: float, power_kw: float) -> float:
+    """A drawn session energy, at most what `power_kw` delivers in `minutes` (2 decimals)."""
+    return round(min(kwh, power_kw * minutes / 60), 2)
+
+
 @dataclass(slots=True)
 class Scenario:
     """Everything the simulated cloud knows at start-up."""
@@ -317,25 +323,35 @@ class Scenario:
             grid_id = f"GRID-{evse_id}"
             vehicle = None
             if index in charging:
+                phases, max_current = rng.choice((1, 3, 3)), rng.choice((16.0, 16.0, 32.0))
+                needed, minutes = round(rng.uniform(5, 50), 1), round(rng.uniform(1, 180))
                 vehicle = VehicleSpec(
-                    phases=rng.choice((1, 3, 3)),
-                    max_current=rng.choice((16.0, 16.0, 32.0)),
-                    energy_needed_kwh=round(rng.uniform(5, 50), 1),
-                    session_minutes=round(rng.uniform(1, 180)),
-                    session_kwh=round(rng.uniform(0, 15), 2),
+                    phases=phases,
+                    max_current=max_current,
+                    energy_needed_kwh=needed,
+                    session_minutes=minutes,
+                    # No more than the car could take in the time (a real server's figures).
+                    session_kwh=_deliverable(
+                        rng.uniform(0, 15), minutes, phases * max_current * NOMINAL_VOLTAGE / 1000
+                    ),
                 )
+            max_usage = rng.choice((16.0, 20.0, 25.0))
+            smart = rng.random() < smart_fraction
+            ended, duration = round(rng.uniform(200, 5000)), round(rng.uniform(30, 300))
             points.append(
                 ChargePointSpec(
                     evse_id=evse_id,
                     name=f"Point {index + 1}",
                     grid_id=grid_id,
-                    max_usage=rng.choice((16.0, 20.0, 25.0)),
-                    smart_charging=rng.random() < smart_fraction,
+                    max_usage=max_usage,
+                    smart_charging=smart,
                     vehicle=vehicle,
                     last_session=LastSessionSpec(
-                        ended_minutes_ago=round(rng.uniform(200, 5000)),
-                        duration_minutes=round(rng.uniform(30, 300)),
-                        kwh=round(rng.uniform(2, 40), 2),
+                        ended_minutes_ago=ended,
+                        duration_minutes=duration,
+                        kwh=_deliverable(
+                            rng.uniform(2, 40), duration, 3 * max_usage * NOMINAL_VOLTAGE / 1000
+                        ),
                     ),
                 )
             )
