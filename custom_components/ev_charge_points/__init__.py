@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from homeassistant.const import Platform
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
 
 from . import brands  # noqa: F401 - registers the built-in brands
 from .const import DOMAIN, LOGGER, VERSION_1_BRAND
@@ -93,7 +94,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: EVChargePointsConfigEnt
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntry) -> None:
-    """The account is removed: its session ledger and what its brand remembers go with it."""
+    """The account is removed: its stores and its repair issues go with it."""
     brand = brand_of(entry)
     brand_stores = () if brand is None else brand.stores
     await async_remove_entry_stores(hass, entry.entry_id, (LEDGER_STORE, *brand_stores))
+    # Every repair issue of an entry ends in its entry id (request limit, app login, ...).
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.endswith(f"_{entry.entry_id}"):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -365,6 +365,22 @@ async def test_app_socket_refusing_the_token_asks_for_the_app_login(
     await assert_statistics_match(hass, simulator)
 
 
+async def test_removing_the_entry_removes_its_app_login_repair(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """A repair issue of an account that is gone would ask for a login nobody can give."""
+    entry = make_entry(simulator)
+    manager = await set_up_and_import(hass, entry)
+    simulator.faults.fail_next("VALIDATE_API_TOKEN")  # the app socket only
+    with pytest.raises(AppLoginRequiredError):
+        await manager.async_import()
+    assert app_login_issue(hass, entry) is not None
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert app_login_issue(hass, entry) is None
+
+
 async def test_refused_app_login_keeps_asking(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
