@@ -1,4 +1,4 @@
-"""Fixtures of the veCharge brand tests: the veCharge simulator on a real loopback socket."""
+"""Fixtures of the veCharge brand tests (the simulator: tests/simulators/vecharge/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,10 @@ from unittest.mock import patch
 
 import pytest
 
-from simulators.vecharge import SCENARIO_DIR, Scenario, SimulatorOptions, VeChargeSimulator
-
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import Iterator
 
-
-@pytest.fixture
-def vecharge_options() -> SimulatorOptions:
-    """The simulator's options; tests change faults through `vecharge_sim.options`."""
-    return SimulatorOptions()
-
-
-@pytest.fixture
-async def vecharge_sim(
-    socket_enabled: None, vecharge_options: SimulatorOptions
-) -> AsyncIterator[VeChargeSimulator]:
-    """The veCharge simulator with its test scenario (charger "test", off, plugged in)."""
-    scenario = Scenario.from_file(SCENARIO_DIR / "test.json")
-    async with VeChargeSimulator(scenario, options=vecharge_options) as sim:
-        yield sim
+    from simulators.vecharge import VeChargeSimulator
 
 
 @pytest.fixture(autouse=True)
