@@ -12,8 +12,8 @@ import pytest
 import custom_components.ev_charge_points  # noqa: F401
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
 
-# The go-e simulator fixtures, shared by the client, simulator and integration tests.
-pytest_plugins = ["tests.simulators.goe.fixtures"]
+# The go-e and veCharge simulator fixtures, shared by the client, simulator and integration tests.
+pytest_plugins = ["tests.simulators.goe.fixtures", "tests.simulators.vecharge.fixtures"]
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -2,7 +2,9 @@
 
 The menu lists every registered brand (`registry.py`); choosing one opens the step named
 like the brand's key. Every later step (the brand's form, reauth, reconfigure) is the
-brand's: an entry's steps are looked up in its brand's `flow_steps`.
+brand's: an entry's steps are looked up in its brand's `flow_steps`. The pieces of those forms
+that mean the same for every brand (secret fields, the API token, the server URL a developer
+may change) are defined once here.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import voluptuous as vol
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
+from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 
-from .const import DOMAIN
+from .const import CONF_API_TOKEN, CONF_URL, DOMAIN
 from .registry import brand_of, registered_brands
 
 if TYPE_CHECKING:
@@ -23,6 +27,29 @@ if TYPE_CHECKING:
     from .runtime import EVChargePointsConfigEntry
 
 _STEP_PREFIX = "async_step_"
+
+# A field whose value is a secret (token, key, password): never shown as typed.
+SECRET_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+# The reauth form of a brand whose credential is one API token.
+TOKEN_SCHEMA = vol.Schema({vol.Required(CONF_API_TOKEN): SECRET_SELECTOR})
+
+
+def with_server_url(
+    flow: ConfigFlow, fields: dict[vol.Marker, Any], default_url: str
+) -> vol.Schema:
+    """The form's fields and, in advanced mode, the server URL (`default_url` pre-filled).
+
+    Lets a developer point the integration at the brand's protocol simulator.
+    """
+    if flow.show_advanced_options:
+        fields = {**fields, vol.Required(CONF_URL, default=default_url): URL_SELECTOR}
+    return vol.Schema(fields)
+
+
+def form_text(user_input: Mapping[str, Any], key: str, default: str = "") -> str:
+    """A text field of a submitted form, trimmed (`default` where the form had no such field)."""
+    return str(user_input.get(key, default)).strip()
 
 
 class EVChargePointsConfigFlow(ConfigFlow, domain=DOMAIN):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
@@ -230,6 +230,10 @@ class _EVKeyedEntity(Entity):
 class EVChargePointEntity(_EVKeyedEntity):
     """An entity on a charge point device."""
 
+    # A control that takes its command only while the charge point is online: unavailable
+    # while it is offline.
+    _requires_online: ClassVar[bool] = False
+
     def __init__(
         self,
         coordinator: AnyCoordinator,
@@ -266,12 +270,13 @@ class EVChargePointEntity(_EVKeyedEntity):
 
     @property
     def available(self) -> bool:
-        """Return whether the connection is up and the charge point is known."""
+        """Return whether the connection is up and the charge point is known (and online)."""
         coordinator = self.coordinator
         # Read on every state write: plain attribute reads, no property chain.
         return (
             coordinator.connected
-            and self._evse_id in coordinator.data.charge_points
+            and (charge_point := coordinator.data.charge_points.get(self._evse_id)) is not None
+            and (charge_point.online or not self._requires_online)
             # a control the server refused for this point since setup
             and coordinator.supports(self._evse_id, self._capability)
         )

@@ -78,16 +78,12 @@ class ChargeCurrentLimitNumber(EVChargePointEntity, RestoreNumber):
     """The charge point's ceiling; the maximum means no ceiling."""
 
     _attr_native_min_value = MIN_CHARGE_CURRENT
+    _requires_online = True
 
     @property
     def available(self) -> bool:
         """Return whether the point is online and its limit is known."""
-        return (
-            super().available
-            and self.charge_point is not None
-            and self.charge_point.online
-            and self.coordinator.current_limit_known(self._evse_id)
-        )
+        return super().available and self.coordinator.current_limit_known(self._evse_id)
 
     @property
     def native_max_value(self) -> float:

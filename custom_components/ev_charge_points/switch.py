@@ -109,6 +109,9 @@ class EVChargePointSwitch(EVChargePointEntity, SwitchEntity):
     """
 
     entity_description: EVChargePointSwitchEntityDescription
+    # Unlike the core integration this stays available while a car charges: the charge
+    # point accepts these settings in any online state.
+    _requires_online = True
 
     def __init__(
         self,
@@ -118,15 +121,6 @@ class EVChargePointSwitch(EVChargePointEntity, SwitchEntity):
     ) -> None:
         """Set up the switch."""
         super().__init__(coordinator, evse_id, description)
-
-    @property
-    def available(self) -> bool:
-        """Return whether the charge point can take the command.
-
-        Unlike the core integration this stays available while a car charges: the
-        charge point accepts these settings in any online state.
-        """
-        return super().available and self.charge_point is not None and self.charge_point.online
 
     @property
     def is_on(self) -> bool | None:

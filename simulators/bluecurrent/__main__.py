@@ -9,34 +9,21 @@ until Ctrl-C or SIGTERM.
 
 from __future__ import annotations
 
-import argparse
-import functools
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulators.common.cli import run, write
+from simulators.common.cli import clock_mode, run, simulator_parser, write
 
 from .scenario import SCENARIO_DIR, Scenario
 from .server import BlueCurrentSimulator, SimulatorOptions
 
 if TYPE_CHECKING:
+    import argparse
     import asyncio
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m simulators.bluecurrent", description="Blue Current cloud simulator"
-    )
-    parser.add_argument(
-        "--scenario",
-        type=Path,
-        default=SCENARIO_DIR / "demo.json",
-        help="scenario JSON file (default: the bundled demo)",
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument(
-        "--realtime", action="store_true", help="let the simulated clock follow wall time"
+def _parser() -> argparse.ArgumentParser:
+    parser = simulator_parser(
+        "bluecurrent", "Blue Current cloud simulator", scenario_dir=SCENARIO_DIR, port=8765
     )
     parser.add_argument(
         "--print-tokens",
@@ -46,7 +33,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--request-limit", type=int, default=None, help="daily request budget")
     parser.add_argument("--smart-charging-replies", choices=("status", "none"), default="status")
     parser.add_argument("--reject-second-connection", action="store_true")
-    return parser.parse_args(argv)
+    return parser
 
 
 async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
@@ -68,7 +55,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
             write(f"Blue Current simulator listening on {sim.url}")
             write(f"  app socket:  {sim.app_url}")
             write(f"  control:     {sim.control_url}")
-            write(f"  clock:       {'realtime' if args.realtime else 'manual (/control advance)'}")
+            write(f"  clock:       {clock_mode(args)}")
             for account in scenario.accounts:
                 points = ", ".join(p.evse_id for p in account.charge_points)
                 write(f"  API token:   {account.api_token}  ({account.email}: {points})")
@@ -78,8 +65,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
-    args = _parse_args(argv)
-    run(functools.partial(_serve, args))
+    run(_parser(), _serve, argv)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .commandlog import ReceivedCommand
 from .handlers import commands, login, overrides, queries
+from .handlers.context import PointRequest, Request
 from .payload import PayloadError, require
 from .protocol import (
     ACTION_COMMANDS,
@@ -35,17 +36,15 @@ from .protocol import (
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from .accounts import SimAccount
     from .budget import RequestBudget
     from .commandlog import CommandLog
-    from .handlers.context import ServerContext
+    from .handlers.context import PointHandler, ServerContext
     from .protocol import JSONObject
     from .transport import Connection
 
 _LOGGER = logging.getLogger(__name__)
 
-type BoundHandler = Callable[[Connection, JSONObject, SimAccount], Awaitable[None]]
-type BoundPointHandler = Callable[..., Awaitable[None]]
+type BoundHandler = Callable[[Request], Awaitable[None]]
 
 
 class Dispatcher:
@@ -87,17 +86,17 @@ class Dispatcher:
             table[name] = point(commands.smart)
         return table
 
-    def _per_point(self, handler: BoundPointHandler) -> BoundHandler:
+    def _per_point(self, handler: PointHandler) -> BoundHandler:
         """A handler for one of the account's charge points (`evse_id`); others get an ERROR."""
         ctx = self._ctx
 
-        async def wrapped(conn: Connection, payload: JSONObject, account: SimAccount) -> None:
-            evse_id = require(payload, "evse_id", str)
-            point = account.points.get(evse_id)
+        async def wrapped(req: Request) -> None:
+            evse_id = require(req.payload, "evse_id", str)
+            point = req.account.points.get(evse_id)
             if point is None:
-                await ctx.transport.error(conn, ctx.options.foreign_evse_error)
+                await ctx.transport.error(req.conn, ctx.options.foreign_evse_error)
                 return
-            await handler(ctx, conn, payload, account, point)
+            await handler(ctx, PointRequest(req.conn, req.payload, req.account, point))
 
         return wrapped
 
@@ -178,4 +177,4 @@ class Dispatcher:
                 if failure.stage != "none":
                     await ctx.transport.error(conn, (ERROR_UNKNOWN[0], failure.error))
                 return
-        await handler(conn, payload, account)
+        await handler(Request(conn, payload, account))

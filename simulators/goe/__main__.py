@@ -10,39 +10,26 @@ are not printed.
 
 from __future__ import annotations
 
-import argparse
-import functools
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulators.common.cli import run, write
+from simulators.common.cli import clock_mode, run, simulator_parser, write
 
 from .options import SimulatorOptions
 from .scenario import SCENARIO_DIR, Scenario
 from .server import GoeSimulator
 
 if TYPE_CHECKING:
+    import argparse
     import asyncio
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m simulators.goe", description="go-e simulator")
-    parser.add_argument(
-        "--scenario",
-        type=Path,
-        default=SCENARIO_DIR / "demo.json",
-        help="scenario JSON file (default: the bundled demo)",
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="main port (0: any free port)")
-    parser.add_argument(
-        "--realtime", action="store_true", help="let the simulated clock follow wall time"
-    )
+def _parser() -> argparse.ArgumentParser:
+    parser = simulator_parser("goe", "go-e simulator", scenario_dir=SCENARIO_DIR, port=0)
     parser.add_argument("--family", choices=("v4", "pro"), default="v4")
     parser.add_argument("--cloud-auth-status", type=int, choices=(401, 403), default=401)
     parser.add_argument("--partial-set-status", type=int, choices=(200, 500), default=500)
     parser.add_argument("--legacy-model-status", action="store_true", help="keep modelStatus <= 24")
-    return parser.parse_args(argv)
+    return parser
 
 
 async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
@@ -57,7 +44,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
     async with GoeSimulator(scenario, options=options, host=args.host, port=args.port) as sim:
         write(f"go-e simulator listening on {sim.url}")
         write(f"  control:  {sim.control_url}")
-        write(f"  clock:    {'realtime' if args.realtime else 'manual (/control advance)'}")
+        write(f"  clock:    {clock_mode(args)}")
         for serial, device in sim.devices.items():
             write(
                 f"  {device.kind} {serial}: local {sim.local_url(serial)}  "
@@ -69,8 +56,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
-    args = _parse_args(argv)
-    run(functools.partial(_serve, args))
+    run(_parser(), _serve, argv)
 
 
 if __name__ == "__main__":

@@ -9,29 +9,23 @@ Ctrl-C or SIGTERM.
 
 from __future__ import annotations
 
-import argparse
-import functools
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulators.common.cli import run, write
+from simulators.common.cli import clock_mode, run, simulator_parser, write
 
 from .options import SimulatorOptions
 from .scenario import SCENARIO_DIR, Scenario
 from .server import VeChargeSimulator
 
 if TYPE_CHECKING:
+    import argparse
     import asyncio
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m simulators.vecharge", description="veCharge cloud simulator"
+def _parser() -> argparse.ArgumentParser:
+    parser = simulator_parser(
+        "vecharge", "veCharge cloud simulator", scenario_dir=SCENARIO_DIR, port=8766
     )
-    parser.add_argument("--scenario", type=Path, default=SCENARIO_DIR / "demo.json")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--realtime", action="store_true", help="the clock follows wall time")
     parser.add_argument("--log-interval", type=float, default=5.0, help="seconds between logs")
     parser.add_argument(
         "--refusal-style", choices=("connect_error", "http_status", "error_event"), default=None
@@ -39,7 +33,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--payload-encoding", choices=("json_string", "object"), default=None)
     parser.add_argument("--document-form", choices=("mongoose", "flat"), default=None)
     parser.add_argument("--keep-socket-on-off", action="store_true")
-    return parser.parse_args(argv)
+    return parser
 
 
 def _options(args: argparse.Namespace) -> SimulatorOptions:
@@ -63,7 +57,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
             sim.clock.start_realtime()
         write(f"veCharge simulator listening on {sim.url}")
         write(f"  control:     {sim.control_url}")
-        write(f"  clock:       {'realtime' if args.realtime else 'manual (/control advance)'}")
+        write(f"  clock:       {clock_mode(args)}")
         for user in scenario.users:
             chargers = ", ".join(
                 c.charger_id for c in scenario.chargers if c.user_id == user.user_id
@@ -75,8 +69,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
-    args = _parse_args(argv)
-    run(functools.partial(_serve, args))
+    run(_parser(), _serve, argv)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from .helpers import START, make_entry, settle, setup_entry, wait_for
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from simulators.bluecurrent import BlueCurrentSimulator
 
@@ -34,19 +35,26 @@ async def at(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: object) 
     await settle(hass, 0.05)
 
 
-async def test_limit_at_setup_waits_for_the_reset(
+async def spent_at_setup(
     hass: HomeAssistant, simulator: BlueCurrentSimulator, freezer: FrozenDateTimeFactory
-) -> None:
-    """A spent budget at setup: loaded, a repair issue, nothing sent until the reset."""
+) -> tuple[MockConfigEntry, str]:
+    """Set up at START (Amsterdam) with the day's budget spent: the entry and its issue id."""
     await hass.config.async_set_time_zone("Europe/Amsterdam")
     freezer.move_to(START)
     simulator.clock.set(START)
     simulator.set_request_limit(0)
     entry = make_entry(simulator)
     await setup_entry(hass, entry)
+    return entry, f"request_limit_reached_{entry.entry_id}"
+
+
+async def test_limit_at_setup_waits_for_the_reset(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A spent budget at setup: loaded, a repair issue, nothing sent until the reset."""
+    entry, issue_id = await spent_at_setup(hass, simulator, freezer)
     # No setup retries by Home Assistant: they would only ask again and again.
     assert entry.state is ConfigEntryState.LOADED
-    issue_id = f"request_limit_reached_{entry.entry_id}"
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
     attempts = simulator.connection_attempts
     assert attempts == 1
@@ -73,13 +81,7 @@ async def test_refused_after_the_reset_retries_within_minutes(
     hass: HomeAssistant, simulator: BlueCurrentSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """The server is late with its reset: growing retries within minutes, not a day later."""
-    await hass.config.async_set_time_zone("Europe/Amsterdam")
-    freezer.move_to(START)
-    simulator.clock.set(START)
-    simulator.set_request_limit(0)
-    entry = make_entry(simulator)
-    await setup_entry(hass, entry)
-    issue_id = f"request_limit_reached_{entry.entry_id}"
+    entry, issue_id = await spent_at_setup(hass, simulator, freezer)
     attempts = simulator.connection_attempts
 
     # The reset passes on our side, the server still refuses for three more attempts.

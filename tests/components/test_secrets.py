@@ -17,24 +17,18 @@ import contextlib
 import ipaddress
 import json
 import logging
-import ssl
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from homeassistant import block_async_io
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -44,10 +38,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock, SimulatorOptions
+from tests.tls import self_signed_contexts
 
 from .helpers import START, fire, wait_for
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import AsyncIterator
 
     from homeassistant.core import HomeAssistant
@@ -137,37 +133,8 @@ class TLS:
 @pytest.fixture
 def tls(tmp_path: Path) -> TLS:
     """Certificate and contexts, made before the blocking-call detection is switched on."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt_util.utcnow()
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file = tmp_path / "cert.pem"
-    key_file = tmp_path / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server.load_cert_chain(cert_file, key_file)
-    return TLS(server, ssl.create_default_context(cafile=str(cert_file)))
+    address = x509.IPAddress(ipaddress.ip_address("127.0.0.1"))
+    return TLS(*self_signed_contexts(tmp_path, "127.0.0.1", [address]))
 
 
 @pytest.fixture

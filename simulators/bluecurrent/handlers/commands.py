@@ -23,21 +23,17 @@ from simulators.bluecurrent.scenario import NO_CARD
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from simulators.bluecurrent.accounts import SimAccount
     from simulators.bluecurrent.faults import Failure
     from simulators.bluecurrent.physics import SimChargePoint
     from simulators.bluecurrent.protocol import JSONObject
-    from simulators.bluecurrent.transport import Connection
 
-    from .context import ServerContext
+    from .context import PointRequest, ServerContext
 
 
 async def two_stage(  # noqa: C901 - the fault stages are easier to read in one place
     ctx: ServerContext,
-    conn: Connection,
+    req: PointRequest,
     name: str,
-    payload: JSONObject,
-    point: SimChargePoint,
     *,
     received_error: str | None = None,
     status_error: Callable[[], str | None] = lambda: None,
@@ -47,6 +43,7 @@ async def two_stage(  # noqa: C901 - the fault stages are easier to read in one 
     received: bool = True,
 ) -> None:
     """RECEIVED_<name> now, then STATUS_<name> after result_delay; faults may interfere."""
+    conn, payload, point = req.conn, req.payload, req.point
     failure: Failure | None = ctx.faults.take_failure(name)
     if failure is not None and failure.stage == "none":
         return
@@ -97,23 +94,16 @@ def _reachable(point: SimChargePoint) -> str | None:
     return None if point.online else "TIMEOUT"
 
 
-async def _push_settings_later(
-    ctx: ServerContext, account: SimAccount, point: SimChargePoint
-) -> None:
+async def _push_settings_later(ctx: ServerContext, req: PointRequest) -> None:
     await asyncio.sleep(ctx.options.result_delay * 2)
-    await ctx.pushes.push_settings(account, point)
+    await ctx.pushes.push_settings(req.account, req.point)
 
 
-async def setting(
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
-) -> None:
+async def setting(ctx: ServerContext, req: PointRequest) -> None:
     """SET_PUBLIC_CHARGING / SET_PLUG_AND_CHARGE."""
-    name = payload["command"]
-    value = require(payload, "value", bool)
+    point = req.point
+    name = req.payload["command"]
+    value = require(req.payload, "value", bool)
     attr = "public_charging" if name == "SET_PUBLIC_CHARGING" else "plug_and_charge"
 
     def apply() -> None:
@@ -126,38 +116,29 @@ async def setting(
 
     await two_stage(
         ctx,
-        conn,
+        req,
         name,
-        payload,
-        point,
         status_error=lambda: _reachable(point),
         apply=apply,
         result=result,
     )
     if ctx.options.push_settings_on_change:
-        ctx.spawn(_push_settings_later(ctx, account, point))
+        ctx.spawn(_push_settings_later(ctx, req))
 
 
-async def set_pnc_card(
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
-) -> None:
+async def set_pnc_card(ctx: ServerContext, req: PointRequest) -> None:
     """SET_PLUG_AND_CHARGE_CHARGE_CARD (app only, §3.7)."""
-    uid = require(payload, "token_uid", str)
-    known = uid == NO_CARD or account.card(uid) is not None
+    point = req.point
+    uid = require(req.payload, "token_uid", str)
+    known = uid == NO_CARD or req.account.card(uid) is not None
 
     def apply() -> None:
         point.plug_and_charge_card = uid
 
     await two_stage(
         ctx,
-        conn,
+        req,
         PNC_CARD_COMMAND,
-        payload,
-        point,
         status_error=lambda: None if known else "unknown card",
         apply=apply,
         received=ctx.options.pnc_card_received_ack,
@@ -165,14 +146,11 @@ async def set_pnc_card(
 
 
 async def action(  # noqa: C901 - one small closure per command
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
+    ctx: ServerContext, req: PointRequest
 ) -> None:
     """SET_OPERATIVE, SET_INOPERATIVE, SOFT_RESET, REBOOT, UNLOCK_CONNECTOR, START/STOP_SESSION."""
-    name: str = payload["command"]
+    point = req.point
+    name: str = req.payload["command"]
     now = ctx.clock.now
 
     def reachable() -> str | None:
@@ -201,8 +179,8 @@ async def action(  # noqa: C901 - one small closure per command
         "STOP_SESSION": stop,
     }.get(name, nothing)
     if name == "START_SESSION":
-        card_uid = require(payload, "session_token", str)
-        card = account.card(card_uid)
+        card_uid = require(req.payload, "session_token", str)
+        card = req.account.card(card_uid)
         card_ok = card_uid == NO_CARD or (card is not None and bool(card.valid))
 
         def start_error() -> str | None:
@@ -220,29 +198,22 @@ async def action(  # noqa: C901 - one small closure per command
         received_error = f"no active session for chargepoint: {point.evse_id}"
     await two_stage(
         ctx,
-        conn,
+        req,
         name,
-        payload,
-        point,
         received_error=received_error,
         status_error=status_error,
         apply=apply,
     )
 
 
-async def smart(
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
-) -> None:
+async def smart(ctx: ServerContext, req: PointRequest) -> None:
     """Delayed / price-based charging and their boosts (§6.1)."""
-    name: str = payload["command"]
-    apply = smart_change(name, payload, point)
+    point = req.point
+    name: str = req.payload["command"]
+    apply = smart_change(name, req.payload, point)
 
     def result() -> JSONObject:
-        value = payload.get("value")
+        value = req.payload.get("value")
         return {"setting": f"set {str(value).lower()}"} if isinstance(value, bool) else {}
 
     def apply_and_settle() -> None:
@@ -251,16 +222,14 @@ async def smart(
 
     await two_stage(
         ctx,
-        conn,
+        req,
         name,
-        payload,
-        point,
         apply=apply_and_settle,
         result=result,
         replies=ctx.options.smart_charging_replies == "status",
     )
     if ctx.options.push_settings_on_change:
-        ctx.spawn(_push_settings_later(ctx, account, point))
+        ctx.spawn(_push_settings_later(ctx, req))
 
 
 def smart_change(name: str, payload: JSONObject, point: SimChargePoint) -> Callable[[], None]:

@@ -1,4 +1,7 @@
-"""What a command handler may use of the server, passed in (handlers never import the server)."""
+"""What a command handler is given: the server's parts it may use, and the request it answers.
+
+The server's parts are passed in: handlers never import the server.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +36,21 @@ class ServerContext:
     schedule_ids: Iterator[int]
 
 
-type Handler = Callable[[ServerContext, Connection, JSONObject, SimAccount], Awaitable[None]]
-type PointHandler = Callable[
-    [ServerContext, Connection, JSONObject, SimAccount, SimChargePoint], Awaitable[None]
-]
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One authorised command: the socket it came on, its payload and the caller's account."""
+
+    conn: Connection
+    payload: JSONObject
+    account: SimAccount
+
+
+@dataclass(frozen=True, slots=True)
+class PointRequest(Request):
+    """A command for one of the account's charge points (its `evse_id`)."""
+
+    point: SimChargePoint
+
+
+type Handler = Callable[[ServerContext, Request], Awaitable[None]]
+type PointHandler = Callable[[ServerContext, PointRequest], Awaitable[None]]

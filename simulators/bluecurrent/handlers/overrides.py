@@ -12,9 +12,8 @@ from simulators.bluecurrent.zone import AMSTERDAM
 if TYPE_CHECKING:
     from simulators.bluecurrent.accounts import SimAccount
     from simulators.bluecurrent.protocol import JSONObject
-    from simulators.bluecurrent.transport import Connection
 
-    from .context import ServerContext
+    from .context import Request, ServerContext
 
 
 def _schedule_fields(payload: JSONObject, account: SimAccount) -> JSONObject | None:
@@ -45,61 +44,60 @@ async def refresh_caps(ctx: ServerContext, account: SimAccount) -> None:
         await ctx.pushes.after_change(point)
 
 
-async def list_override(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def list_override(ctx: ServerContext, req: Request) -> None:
     """LIST_OVERRIDE_CURRENT, by schedule id."""
-    del payload
-    data = [
-        s.to_wire() for s in sorted(account.schedules.values(), key=lambda s: int(s.schedule_id))
-    ]
-    await ctx.transport.reply(conn, {"object": "LIST_OVERRIDE_CURRENT", "data": data})
+    schedules = sorted(req.account.schedules.values(), key=lambda s: int(s.schedule_id))
+    data = [s.to_wire() for s in schedules]
+    await ctx.transport.reply(req.conn, {"object": "LIST_OVERRIDE_CURRENT", "data": data})
 
 
-async def post_set_override(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
+async def _store(
+    ctx: ServerContext,
+    req: Request,
+    name: str,
+    schedule: OverrideSchedule,
+    *,
+    keep: str | None = None,
 ) -> None:
+    """Keep a new or edited schedule, reply with it (`name`) and apply the schedules now.
+
+    Its charge points leave every other schedule (`keep`: the edited schedule's id).
+    """
+    account = req.account
+    remove_from_schedules(account.schedules, set(schedule.charge_points), keep=keep)
+    account.schedules[schedule.schedule_id] = schedule
+    await ctx.transport.reply(req.conn, {"object": name, "data": schedule.to_wire()})
+    await refresh_caps(ctx, account)
+
+
+async def post_set_override(ctx: ServerContext, req: Request) -> None:
     """POST_SET_OVERRIDE_CURRENT: a new schedule takes its charge points from the others."""
-    fields = _schedule_fields(payload, account)
+    fields = _schedule_fields(req.payload, req.account)
     if fields is None:
-        await ctx.transport.error(conn, ctx.options.foreign_evse_error)
+        await ctx.transport.error(req.conn, ctx.options.foreign_evse_error)
         return
     schedule = OverrideSchedule(schedule_id=str(next(ctx.schedule_ids)), **fields)
-    remove_from_schedules(account.schedules, set(schedule.charge_points))
-    account.schedules[schedule.schedule_id] = schedule
-    await ctx.transport.reply(
-        conn, {"object": "POST_SET_OVERRIDE_CURRENT", "data": schedule.to_wire()}
-    )
-    await refresh_caps(ctx, account)
+    await _store(ctx, req, "POST_SET_OVERRIDE_CURRENT", schedule)
 
 
-async def post_edit_override(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def post_edit_override(ctx: ServerContext, req: Request) -> None:
     """POST_EDIT_OVERRIDE_CURRENT (an unknown id gets ERROR 9)."""
-    wanted = schedule_id(payload.get("schedule_id"))
-    fields = _schedule_fields(payload, account)
+    wanted = schedule_id(req.payload.get("schedule_id"))
+    fields = _schedule_fields(req.payload, req.account)
     if fields is None:
-        await ctx.transport.error(conn, ctx.options.foreign_evse_error)
+        await ctx.transport.error(req.conn, ctx.options.foreign_evse_error)
         return
-    if wanted not in account.schedules:
-        await ctx.transport.error(conn, (ERROR_UNKNOWN[0], f"schedule not found: {wanted}"))
+    if wanted not in req.account.schedules:
+        await ctx.transport.error(req.conn, (ERROR_UNKNOWN[0], f"schedule not found: {wanted}"))
         return
     schedule = OverrideSchedule(schedule_id=wanted, **fields)
-    remove_from_schedules(account.schedules, set(schedule.charge_points), keep=wanted)
-    account.schedules[wanted] = schedule
-    await ctx.transport.reply(
-        conn, {"object": "POST_EDIT_OVERRIDE_CURRENT", "data": schedule.to_wire()}
-    )
-    await refresh_caps(ctx, account)
+    await _store(ctx, req, "POST_EDIT_OVERRIDE_CURRENT", schedule, keep=wanted)
 
 
-async def post_clear_override(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def post_clear_override(ctx: ServerContext, req: Request) -> None:
     """POST_CLEAR_OVERRIDE_CURRENT (an unknown id gives success false)."""
-    wanted = schedule_id(payload.get("schedule_id"))
-    found = account.schedules.pop(wanted, None) is not None
+    wanted = schedule_id(req.payload.get("schedule_id"))
+    found = req.account.schedules.pop(wanted, None) is not None
     reply: JSONObject = {
         "object": "POST_CLEAR_OVERRIDE_CURRENT",
         "success": found,
@@ -107,5 +105,5 @@ async def post_clear_override(
     }
     if ctx.options.clear_reply_schedule_id:
         reply["schedule_id"] = wanted
-    await ctx.transport.reply(conn, reply)
-    await refresh_caps(ctx, account)
+    await ctx.transport.reply(req.conn, reply)
+    await refresh_caps(ctx, req.account)

@@ -14,111 +14,63 @@ from simulators.bluecurrent.wire import (
 )
 
 if TYPE_CHECKING:
-    from simulators.bluecurrent.accounts import SimAccount
-    from simulators.bluecurrent.physics import SimChargePoint
-    from simulators.bluecurrent.protocol import JSONObject
-    from simulators.bluecurrent.transport import Connection
-
-    from .context import ServerContext
+    from .context import PointRequest, Request, ServerContext
 
 
-async def hello(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def hello(ctx: ServerContext, req: Request) -> None:
     """HELLO: from now on this socket gets pushes."""
-    del payload, account
-    await ctx.transport.reply(conn, {"object": "HELLO"})
-    conn.hello = True  # pushes start after the HELLO reply, on this socket only
+    await ctx.transport.reply(req.conn, {"object": "HELLO"})
+    req.conn.hello = True  # pushes start after the HELLO reply, on this socket only
 
 
-async def get_account(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def get_account(ctx: ServerContext, req: Request) -> None:
     """ACCOUNT."""
-    del payload
-    await ctx.transport.reply(conn, account_object(account))
+    await ctx.transport.reply(req.conn, account_object(req.account))
 
 
-async def get_charge_cards(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def get_charge_cards(ctx: ServerContext, req: Request) -> None:
     """CHARGE_CARDS (honours `limit`)."""
-    await ctx.transport.reply(conn, charge_cards_object(account, payload.get("limit")))
+    await ctx.transport.reply(req.conn, charge_cards_object(req.account, req.payload.get("limit")))
 
 
-async def get_charge_points(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def get_charge_points(ctx: ServerContext, req: Request) -> None:
     """CHARGE_POINTS; the socket now knows these evse ids (pushes about them may start)."""
-    del payload
+    account = req.account
     data = [charge_point_entry(account, p, ctx.options) for p in account.points.values()]
-    await ctx.transport.reply(conn, {"object": "CHARGE_POINTS", "data": data})
-    conn.known_evses.update(account.points)
+    await ctx.transport.reply(req.conn, {"object": "CHARGE_POINTS", "data": data})
+    req.conn.known_evses.update(account.points)
 
 
-async def get_ch_status(
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
-) -> None:
+async def get_ch_status(ctx: ServerContext, req: PointRequest) -> None:
     """CH_STATUS of one charge point."""
-    del payload, account
-    await ctx.transport.reply(conn, status_object(point, push=False))
+    await ctx.transport.reply(req.conn, status_object(req.point, push=False))
 
 
-async def get_ch_settings(
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
-) -> None:
+async def get_ch_settings(ctx: ServerContext, req: PointRequest) -> None:
     """CH_SETTINGS of one charge point."""
-    del payload
-    await ctx.transport.reply(conn, settings_object(account, point, ctx.options))
+    await ctx.transport.reply(req.conn, settings_object(req.account, req.point, ctx.options))
 
 
-async def get_grid_status(
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
-) -> None:
+async def get_grid_status(ctx: ServerContext, req: PointRequest) -> None:
     """GRID_STATUS of the charge point's grid."""
-    del payload
-    await ctx.transport.reply(conn, grid_status_object(account, account.grids[point.grid_id]))
+    grid = req.account.grids[req.point.grid_id]
+    await ctx.transport.reply(req.conn, grid_status_object(req.account, grid))
 
 
-async def get_sustainability(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def get_sustainability(ctx: ServerContext, req: Request) -> None:
     """SUSTAINABILITY_STATUS."""
-    del payload
+    spec = req.account.spec
     await ctx.transport.reply(
-        conn,
-        {"object": "SUSTAINABILITY_STATUS", "trees": account.spec.trees, "co2": account.spec.co2},
+        req.conn, {"object": "SUSTAINABILITY_STATUS", "trees": spec.trees, "co2": spec.co2}
     )
 
 
-async def get_sessions(
-    ctx: ServerContext, conn: Connection, payload: JSONObject, account: SimAccount
-) -> None:
+async def get_sessions(ctx: ServerContext, req: Request) -> None:
     """GET_SESSIONS (option `answer_legacy_app_requests`): an empty list."""
-    del payload, account
-    await ctx.transport.reply(conn, {"object": "SESSIONS", "data": []})
+    await ctx.transport.reply(req.conn, {"object": "SESSIONS", "data": []})
 
 
-async def get_legacy_status(
-    ctx: ServerContext,
-    conn: Connection,
-    payload: JSONObject,
-    account: SimAccount,
-    point: SimChargePoint,
-) -> None:
+async def get_legacy_status(ctx: ServerContext, req: PointRequest) -> None:
     """GET_STATUS (option `answer_legacy_app_requests`): the CH_STATUS data."""
-    del payload, account
-    status = status_object(point, push=False)
-    await ctx.transport.reply(conn, {"object": "STATUS", "data": status["data"]})
+    status = status_object(req.point, push=False)
+    await ctx.transport.reply(req.conn, {"object": "STATUS", "data": status["data"]})

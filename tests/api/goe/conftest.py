@@ -12,10 +12,9 @@ from custom_components.ev_charge_points.api.goe import (
     LocalEndpoint,
 )
 from tests.simulators.goe.helpers import (
+    CHARGER,
     CLOUD_KEY,
-    SCENARIO_CHARGER,
-    SCENARIO_CONTROLLER,
-    SCENARIO_PRO_CHARGER,
+    CONTROLLER,
     loopback_session,
 )
 
@@ -25,10 +24,6 @@ if TYPE_CHECKING:
     import aiohttp
 
     from simulators.goe import GoeSimulator
-
-CHARGER = SCENARIO_CHARGER
-PRO_CHARGER = SCENARIO_PRO_CHARGER
-CONTROLLER = SCENARIO_CONTROLLER
 
 
 @pytest.fixture

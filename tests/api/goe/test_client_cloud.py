@@ -18,9 +18,9 @@ from custom_components.ev_charge_points.api.goe import (
     KeyGroup,
 )
 from simulators.goe import SimulatorOptions
-from tests.simulators.goe.helpers import CONTROLLER_KEY, control
+from tests.simulators.goe.helpers import CONTROLLER, CONTROLLER_KEY, control
 
-from .conftest import CLOUD_KEY, CONTROLLER, cloud_client
+from .conftest import CLOUD_KEY, cloud_client
 
 if TYPE_CHECKING:
     import aiohttp

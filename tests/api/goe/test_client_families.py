@@ -14,8 +14,9 @@ from custom_components.ev_charge_points.api.goe import (
     needs_legacy_filter,
 )
 from simulators.goe import SimulatorOptions
+from tests.simulators.goe.helpers import PRO_CHARGER
 
-from .conftest import PRO_CHARGER, local_client
+from .conftest import local_client
 
 if TYPE_CHECKING:
     import aiohttp

@@ -16,8 +16,9 @@ from custom_components.ev_charge_points.api.goe import (
     ModelStatus,
     PhaseSwitchMode,
 )
+from tests.simulators.goe.helpers import CHARGER, CONTROLLER, PRO_CHARGER
 
-from .conftest import CHARGER, CONTROLLER, PRO_CHARGER, local_client
+from .conftest import local_client
 
 if TYPE_CHECKING:
     import aiohttp

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from cryptography import x509
 
 from custom_components.ev_charge_points.api.goe import (
     CloudEndpoint,
@@ -12,9 +13,9 @@ from custom_components.ev_charge_points.api.goe import (
     GoeConnectionError,
 )
 from simulators.goe import SCENARIO_DIR, GoeSimulator, Scenario
+from tests.tls import self_signed_contexts
 
 from .conftest import CLOUD_KEY
-from .tls import tls_contexts
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -24,9 +25,15 @@ if TYPE_CHECKING:
     import aiohttp
 
 
+# The cloud's host names (the devices' and the controllers').
+CLOUD_NAMES = ("*.api.v3.go-e.io", "*.api.controller.go-e.io")
+
+
 @pytest.fixture
 def contexts(tmp_path: Path) -> tuple[SSLContext, SSLContext]:
-    return tls_contexts(tmp_path)
+    return self_signed_contexts(
+        tmp_path, "go-e cloud simulator", [x509.DNSName(name) for name in CLOUD_NAMES]
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures for the veCharge client tests: the simulator on loopback and a client for it."""
+"""Fixtures for the veCharge client tests: a client for the simulator (`vecharge_sim`)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.ev_charge_points.api.vecharge import VeChargeClient
-from simulators.vecharge import SCENARIO_DIR, Scenario, SimulatorOptions, VeChargeSimulator
 
 from .helpers import CHARGER_ID, TOKEN, Recorder
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-
-@pytest.fixture
-def sim_options() -> SimulatorOptions:
-    """Simulator options; tests change them through `vecharge_sim.options`."""
-    return SimulatorOptions()
-
-
-@pytest.fixture
-async def vecharge_sim(
-    socket_enabled: None, sim_options: SimulatorOptions
-) -> AsyncIterator[VeChargeSimulator]:
-    """The veCharge simulator with the test scenario on 127.0.0.1."""
-    scenario = Scenario.from_file(SCENARIO_DIR / "test.json")
-    async with VeChargeSimulator(scenario, options=sim_options) as sim:
-        yield sim
+    from simulators.vecharge import VeChargeSimulator
 
 
 @pytest.fixture

@@ -18,10 +18,8 @@ from homeassistant.data_entry_flow import FlowResultType
 from custom_components.ev_charge_points.brands.goe import connect
 from custom_components.ev_charge_points.const import DOMAIN
 from tests.simulators.goe.helpers import (
+    CHARGER,
     CLOUD_KEY,
-    SCENARIO_CHARGER,
-    SCENARIO_CONTROLLER,
-    SCENARIO_PRO_CHARGER,
     loopback_session,
 )
 
@@ -33,10 +31,6 @@ if TYPE_CHECKING:
 
     from custom_components.ev_charge_points.brands.goe.coordinator import GoeCoordinator
     from simulators.goe import GoeSimulator
-
-CHARGER = SCENARIO_CHARGER
-PRO_CHARGER = SCENARIO_PRO_CHARGER
-CONTROLLER = SCENARIO_CONTROLLER
 
 
 @pytest.fixture

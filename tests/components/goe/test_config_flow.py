@@ -9,11 +9,10 @@ from homeassistant.config_entries import SOURCE_RECONFIGURE
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.ev_charge_points.const import DOMAIN
+from tests.simulators.goe.helpers import CHARGER, CONTROLLER
 
 from .conftest import (
-    CHARGER,
     CLOUD_KEY,
-    CONTROLLER,
     add_cloud,
     add_local,
     goe_coordinator,

@@ -15,8 +15,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 
 from custom_components.ev_charge_points.brands.goe.const import LIVE_INTERVAL
 from custom_components.ev_charge_points.const import DOMAIN
+from tests.simulators.goe.helpers import CHARGER
 
-from .conftest import CHARGER, CLOUD_KEY, add_cloud, add_local, goe_coordinator
+from .conftest import CLOUD_KEY, add_cloud, add_local, goe_coordinator
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory

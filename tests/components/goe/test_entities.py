@@ -13,8 +13,9 @@ from homeassistant.helpers import entity_registry as er
 from custom_components.ev_charge_points.brands.goe.const import LIVE_INTERVAL
 from custom_components.ev_charge_points.const import DOMAIN
 from simulators.goe import SimulatorOptions
+from tests.simulators.goe.helpers import CHARGER, CONTROLLER, PRO_CHARGER
 
-from .conftest import CHARGER, CONTROLLER, PRO_CHARGER, add_local, goe_coordinator
+from .conftest import add_local, goe_coordinator
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory

@@ -20,9 +20,9 @@ from custom_components.ev_charge_points.brands.goe.const import (
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from simulators.goe import SimCar
 from tests.components.helpers import settle, wait_for
-from tests.simulators.goe.helpers import control, loopback_session
+from tests.simulators.goe.helpers import CHARGER, control, loopback_session
 
-from .conftest import CHARGER, add_cloud, add_local, goe_coordinator
+from .conftest import add_cloud, add_local, goe_coordinator
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory

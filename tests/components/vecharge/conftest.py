@@ -1,4 +1,4 @@
-"""Fixtures of the veCharge brand tests: the veCharge simulator on a real loopback socket."""
+"""Fixtures of the veCharge brand tests: the test charger set up; the meter follows its clock."""
 
 from __future__ import annotations
 
@@ -6,27 +6,19 @@ from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 import pytest
+from homeassistant.config_entries import ConfigEntryState
 
-from simulators.vecharge import SCENARIO_DIR, Scenario, SimulatorOptions, VeChargeSimulator
+from tests.components.helpers import setup_entry
+
+from .helpers import make_entry
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import Iterator
 
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-@pytest.fixture
-def vecharge_options() -> SimulatorOptions:
-    """The simulator's options; tests change faults through `vecharge_sim.options`."""
-    return SimulatorOptions()
-
-
-@pytest.fixture
-async def vecharge_sim(
-    socket_enabled: None, vecharge_options: SimulatorOptions
-) -> AsyncIterator[VeChargeSimulator]:
-    """The veCharge simulator with its test scenario (charger "test", off, plugged in)."""
-    scenario = Scenario.from_file(SCENARIO_DIR / "test.json")
-    async with VeChargeSimulator(scenario, options=vecharge_options) as sim:
-        yield sim
+    from simulators.vecharge import VeChargeSimulator
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +27,12 @@ def meter_clock_follows_the_simulator(vecharge_sim: VeChargeSimulator) -> Iterat
     the time between frames; Home Assistant's own clock does not follow the simulator)."""
     with patch("custom_components.ev_charge_points.sensor._frame_time", vecharge_sim.clock.now):
         yield
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, vecharge_sim: VeChargeSimulator) -> MockConfigEntry:
+    """The test charger, set up."""
+    entry = make_entry(vecharge_sim)
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    return entry

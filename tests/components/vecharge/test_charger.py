@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
@@ -18,9 +17,9 @@ from homeassistant.helpers import device_registry as dr
 from custom_components.ev_charge_points.brands.vecharge import coordinator as coordinator_module
 from custom_components.ev_charge_points.const import DOMAIN, UNAVAILABLE_GRACE_PERIOD
 from simulators.vecharge import SCENARIO_DIR, Scenario, VeChargeSimulator
-from tests.components.helpers import fire, setup_entry, wait_for
+from tests.components.helpers import fire, wait_for
 
-from .helpers import CHARGER_ID, POWER_ON, coordinator_of, entity_id, make_entry, state
+from .helpers import CHARGER_ID, POWER_ON, coordinator_of, entity_id, state
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -28,15 +27,6 @@ if TYPE_CHECKING:
 
 # A little more than the first backoff step (its ceiling is 1 s).
 FIRST_BACKOFF = 1.5
-
-
-@pytest.fixture
-async def entry(hass: HomeAssistant, vecharge_sim: VeChargeSimulator) -> MockConfigEntry:
-    """The test charger, set up."""
-    entry = make_entry(vecharge_sim)
-    await setup_entry(hass, entry)
-    assert entry.state is ConfigEntryState.LOADED
-    return entry
 
 
 async def _switch(hass: HomeAssistant, service: str) -> None:

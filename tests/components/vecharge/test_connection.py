@@ -26,15 +26,6 @@ if TYPE_CHECKING:
     from simulators.vecharge import VeChargeSimulator
 
 
-@pytest.fixture
-async def entry(hass: HomeAssistant, vecharge_sim: VeChargeSimulator) -> MockConfigEntry:
-    """The test charger, set up."""
-    entry = make_entry(vecharge_sim)
-    await setup_entry(hass, entry)
-    assert entry.state is ConfigEntryState.LOADED
-    return entry
-
-
 async def _switch_on(hass: HomeAssistant) -> None:
     await hass.services.async_call(
         "switch", "turn_on", {ATTR_ENTITY_ID: entity_id(hass, "switch", "charging")}, blocking=True

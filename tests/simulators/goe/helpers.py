@@ -13,9 +13,10 @@ if TYPE_CHECKING:
     from multidict import CIMultiDictProxy
     from yarl import URL
 
-SCENARIO_CHARGER = "000001"
-SCENARIO_PRO_CHARGER = "000002"
-SCENARIO_CONTROLLER = "123456"
+# The test scenario's devices (serials): a V4 charger, a PRO charger, a controller.
+CHARGER = "000001"
+PRO_CHARGER = "000002"
+CONTROLLER = "123456"
 CLOUD_KEY = "test-cloud-key"
 CONTROLLER_KEY = "controller-cloud-key"
 

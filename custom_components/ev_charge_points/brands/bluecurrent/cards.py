@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
 
@@ -10,54 +10,20 @@ from custom_components.ev_charge_points.api.bluecurrent import HOME_USE_CARD, NO
 from custom_components.ev_charge_points.errors import validation_error
 
 from .const import NO_CARD_OPTION
+from .mixin_host import CoordinatorMixinHost
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
-    from homeassistant.config_entries import ConfigEntry
-    from homeassistant.core import HomeAssistant
-
-    from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
     from custom_components.ev_charge_points.api.bluecurrent.models import (
         ChargeCard,
         ChargeCards,
     )
-    from custom_components.ev_charge_points.model import AccountData, Capability
-
-    from .app_api import BlueCurrentAppApi
-    from .mapping import PointState
-    from .memory import AccountMemory
 
 
-class ChargeCardsMixin:
+class ChargeCardsMixin(CoordinatorMixinHost):
     """The account's cards (None until read after a connect) and each point's chosen card."""
 
     charge_cards: ChargeCards | None
     _chosen_cards: dict[str, str]
-
-    if TYPE_CHECKING:
-        # Provided by the coordinator this is mixed into.
-        hass: HomeAssistant
-        config_entry: ConfigEntry[Any]
-        client: BlueCurrentClient
-        app_api: BlueCurrentAppApi
-        memory: AccountMemory
-        data: AccountData
-        link_up: bool
-        _points: dict[str, PointState]
-
-        def _async_notify_points(self) -> None: ...
-        def _async_notify_key(self, key: str, changed: frozenset[str] | None = None) -> None: ...
-        async def async_execute[T](  # noqa: D102 - the host's
-            self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
-        ) -> T: ...
-        async def async_execute_app_only(  # noqa: D102 - the host's
-            self,
-            evse_id: str,
-            command: Callable[[BlueCurrentClient], Awaitable[object]],
-            *,
-            capability: Capability | None = None,
-        ) -> None: ...
 
     def _init_cards(self) -> None:
         self.charge_cards = None

@@ -27,6 +27,12 @@ from custom_components.ev_charge_points.api.bluecurrent import (
     BlueCurrentInvalidTokenError,
     BlueCurrentRequestLimitError,
 )
+from custom_components.ev_charge_points.config_flow import (
+    SECRET_SELECTOR,
+    TOKEN_SCHEMA,
+    form_text,
+    with_server_url,
+)
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, LOGGER
 from custom_components.ev_charge_points.errors import format_reset_time
 from custom_components.ev_charge_points.registry import CONF_BRAND
@@ -37,8 +43,6 @@ from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME, entry_title
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
-_TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-_URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _EMAIL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL))
 
 
@@ -106,7 +110,7 @@ async def _async_validate(api_token: str, url: str) -> _Validation:
 _LOGIN_SCHEMA = vol.Schema(
     {
         vol.Optional(CONF_APP_USERNAME): _EMAIL_SELECTOR,
-        vol.Optional(CONF_APP_PASSWORD): _TOKEN_SELECTOR,
+        vol.Optional(CONF_APP_PASSWORD): SECRET_SELECTOR,
     }
 )
 
@@ -144,11 +148,7 @@ class BlueCurrentOptionsFlow(OptionsFlowWithReload):
 
 
 def _schema(flow: ConfigFlow, default_url: str) -> vol.Schema:
-    schema: dict[vol.Marker, Any] = {vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR}
-    if flow.show_advanced_options:
-        # Lets a developer point the integration at the protocol simulator.
-        schema[vol.Required(CONF_URL, default=default_url)] = _URL_SELECTOR
-    return vol.Schema(schema)
+    return with_server_url(flow, {vol.Required(CONF_API_TOKEN): SECRET_SELECTOR}, default_url)
 
 
 async def async_step_bluecurrent(
@@ -158,8 +158,8 @@ async def async_step_bluecurrent(
     errors: dict[str, str] = {}
     placeholders: dict[str, str] = {}
     if user_input is not None:
-        url = str(user_input.get(CONF_URL, DEFAULT_URL)).strip()
-        token = str(user_input[CONF_API_TOKEN]).strip()
+        url = form_text(user_input, CONF_URL, DEFAULT_URL)
+        token = form_text(user_input, CONF_API_TOKEN)
         result = await _async_validate(token, url)
         errors, placeholders = result.errors, result.placeholders
         if not errors and result.customer_id is not None:
@@ -194,7 +194,7 @@ async def async_step_reauth_confirm(
     placeholders: dict[str, str] = {"title": entry.title}
     if user_input is not None:
         url = entry.data.get(CONF_URL, DEFAULT_URL)
-        token = str(user_input[CONF_API_TOKEN]).strip()
+        token = form_text(user_input, CONF_API_TOKEN)
         result = await _async_validate(token, url)
         errors = result.errors
         placeholders.update(result.placeholders)
@@ -206,7 +206,7 @@ async def async_step_reauth_confirm(
             return flow.async_update_reload_and_abort(entry, data_updates={CONF_API_TOKEN: token})
     return flow.async_show_form(
         step_id="reauth_confirm",
-        data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR}),
+        data_schema=TOKEN_SCHEMA,
         errors=errors,
         description_placeholders=placeholders,
     )
@@ -221,8 +221,8 @@ async def async_step_reconfigure(
     errors: dict[str, str] = {}
     placeholders: dict[str, str] = {}
     if user_input is not None:
-        url = str(user_input.get(CONF_URL, current_url)).strip()
-        token = str(user_input[CONF_API_TOKEN]).strip()
+        url = form_text(user_input, CONF_URL, current_url)
+        token = form_text(user_input, CONF_API_TOKEN)
         result = await _async_validate(token, url)
         errors, placeholders = result.errors, result.placeholders
         if not errors:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
@@ -18,43 +18,23 @@ from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentError
 from custom_components.ev_charge_points.const import DOMAIN, LOGGER
 
 from .controls import OverrideWindow, is_limit_schedule, limit_window, with_points
+from .mixin_host import CoordinatorMixinHost
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-
-    from homeassistant.config_entries import ConfigEntry
-    from homeassistant.core import HomeAssistant
 
     from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
     from custom_components.ev_charge_points.api.bluecurrent.models import (
         OverrideCurrentSchedule,
     )
-    from custom_components.ev_charge_points.model import AccountData
-
-    from .mapping import PointState
 
 
-class OverrideSchedulesMixin:
+class OverrideSchedulesMixin(CoordinatorMixinHost):
     """The account's schedules (None until read after a connect) and the limits kept."""
 
     override_schedules: dict[str, OverrideCurrentSchedule] | None
     _schedule_lock: asyncio.Lock
     _current_limits: dict[str, float]
-
-    if TYPE_CHECKING:
-        # Provided by the coordinator this is mixed into.
-        hass: HomeAssistant
-        config_entry: ConfigEntry[Any]
-        client: BlueCurrentClient
-        data: AccountData
-        link_up: bool
-        _points: dict[str, PointState]
-
-        def _async_notify_points(self) -> None: ...
-        def _async_notify_key(self, key: str, changed: frozenset[str] | None = None) -> None: ...
-        async def async_execute[T](  # noqa: D102 - the host's
-            self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
-        ) -> T: ...
 
     def _init_schedules(self) -> None:
         self.override_schedules = None

@@ -81,10 +81,7 @@ class _BlueCurrentEntity(EVChargePointEntity):
 class SmartChargingProfileSelect(_BlueCurrentEntity, SelectEntity):
     """Off, delayed or price based; shows the profile the server reports after a change."""
 
-    @property
-    def available(self) -> bool:
-        """Return whether the charge point is online to take a profile."""
-        return super().available and self.charge_point is not None and self.charge_point.online
+    _requires_online = True
 
     @property
     def current_option(self) -> str | None:
@@ -209,10 +206,7 @@ class PlugAndChargeCardSelect(_BlueCurrentEntity, SelectEntity):
     The state is the card the server's charge point list names after the change.
     """
 
-    @property
-    def available(self) -> bool:
-        """Return whether the charge point is online to take the setting."""
-        return super().available and self.charge_point is not None and self.charge_point.online
+    _requires_online = True
 
     @property
     def options(self) -> list[str]:

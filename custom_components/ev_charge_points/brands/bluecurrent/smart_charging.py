@@ -2,44 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .controls import SmartChargingProfile, boost_commands, profile_setter
+from .mixin_host import CoordinatorMixinHost
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from homeassistant.config_entries import ConfigEntry
-    from homeassistant.core import HomeAssistant
-
     from custom_components.ev_charge_points.api.bluecurrent import BlueCurrentClient
-    from custom_components.ev_charge_points.model import AccountData, ChargePointData
-
-    from .mapping import PointState
+    from custom_components.ev_charge_points.model import ChargePointData
 
 
-class SmartChargingMixin:
+class SmartChargingMixin(CoordinatorMixinHost):
     """Profile changes and boost, each read back from the server's charge point list."""
-
-    if TYPE_CHECKING:
-        # Provided by the coordinator this is mixed into.
-        hass: HomeAssistant
-        config_entry: ConfigEntry[Any]
-        client: BlueCurrentClient
-        data: AccountData
-        link_up: bool
-        _points: dict[str, PointState]
-
-        def _async_notify_points(self) -> None: ...
-        def _async_notify_key(self, key: str, changed: frozenset[str] | None = None) -> None: ...
-        async def async_execute[T](  # noqa: D102 - the host's
-            self, evse_id: str | None, command: Callable[[BlueCurrentClient], Awaitable[T]]
-        ) -> T: ...
-        async def async_execute_app_only(  # noqa: D102 - the host's
-            self,
-            evse_id: str,
-            command: Callable[[BlueCurrentClient], Awaitable[object]],
-        ) -> None: ...
 
     async def async_set_smart_charging(
         self,

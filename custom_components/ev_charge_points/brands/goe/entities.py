@@ -374,11 +374,7 @@ class GoeSelect(EVChargePointEntity, SelectEntity):
     """A select on a go-e charger; its state changes only when the device confirms."""
 
     entity_description: GoeSelectEntityDescription
-
-    @property
-    def available(self) -> bool:
-        """Available while the charger is online."""
-        return super().available and self.charge_point is not None and self.charge_point.online
+    _requires_online = True
 
     @property
     def current_option(self) -> str | None:
@@ -424,10 +420,7 @@ ENERGY_LIMIT = EVNumberEntityDescription(
 class GoeEnergyLimitNumber(EVChargePointEntity, NumberEntity):
     """Stop the session after this many kWh; 0 means no limit."""
 
-    @property
-    def available(self) -> bool:
-        """Available while the charger is online."""
-        return super().available and self.charge_point is not None and self.charge_point.online
+    _requires_online = True
 
     @property
     def native_value(self) -> float | None:

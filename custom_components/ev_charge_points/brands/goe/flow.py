@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
-from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 
 from custom_components.ev_charge_points.api.goe import (
     GoeApiDisabledError,
@@ -25,6 +24,7 @@ from custom_components.ev_charge_points.api.goe import (
     GoeError,
     GoeInvalidResponseError,
 )
+from custom_components.ev_charge_points.config_flow import SECRET_SELECTOR
 from custom_components.ev_charge_points.const import LOGGER
 from custom_components.ev_charge_points.registry import CONF_BRAND
 
@@ -51,12 +51,11 @@ STEP_CLOUD = "goe_cloud"
 STEP_REAUTH = "goe_reauth"
 STEP_RECONFIGURE = "goe_reconfigure"
 
-_KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _HOST_SCHEMA = vol.Schema({vol.Required(CONF_HOST): str})
 _CLOUD_SCHEMA = vol.Schema(
-    {vol.Required(CONF_SERIAL): str, vol.Required(CONF_API_KEY): _KEY_SELECTOR}
+    {vol.Required(CONF_SERIAL): str, vol.Required(CONF_API_KEY): SECRET_SELECTOR}
 )
-_KEY_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): _KEY_SELECTOR})
+_KEY_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): SECRET_SELECTOR})
 
 
 # Failures and the form error each shows, most specific first (a cloud 403 is both an auth

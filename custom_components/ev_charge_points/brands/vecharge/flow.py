@@ -20,6 +20,12 @@ from custom_components.ev_charge_points.api.vecharge import (
     VeChargeRefusedError,
     VeChargeUnknownChargerError,
 )
+from custom_components.ev_charge_points.config_flow import (
+    SECRET_SELECTOR,
+    TOKEN_SCHEMA,
+    form_text,
+    with_server_url,
+)
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, LOGGER
 from custom_components.ev_charge_points.registry import CONF_BRAND
 
@@ -31,9 +37,7 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
     from homeassistant.core import HomeAssistant
 
-_TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.TEXT))
-_URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 STEP_USER = BRAND
 STEP_REAUTH = "vecharge_reauth"
@@ -68,19 +72,12 @@ async def _async_validate(
     return {}
 
 
-def _clean(value: object) -> str:
-    return str(value).strip()
-
-
 def _user_schema(flow: ConfigFlow, default_url: str) -> vol.Schema:
-    schema: dict[vol.Marker, Any] = {
-        vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR,
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(CONF_API_TOKEN): SECRET_SELECTOR,
         vol.Required(CONF_CHARGER_ID): _TEXT_SELECTOR,
     }
-    if flow.show_advanced_options:
-        # Lets a developer point the integration at the protocol simulator.
-        schema[vol.Required(CONF_URL, default=default_url)] = _URL_SELECTOR
-    return vol.Schema(schema)
+    return with_server_url(flow, fields, default_url)
 
 
 async def async_step_vecharge(
@@ -89,9 +86,9 @@ async def async_step_vecharge(
     """Ask for the token and the charger id (and, in advanced mode, the server URL)."""
     errors: dict[str, str] = {}
     if user_input is not None:
-        token = _clean(user_input[CONF_API_TOKEN])
-        charger_id = _clean(user_input[CONF_CHARGER_ID])
-        url = _clean(user_input.get(CONF_URL, DEFAULT_BASE_URL))
+        token = form_text(user_input, CONF_API_TOKEN)
+        charger_id = form_text(user_input, CONF_CHARGER_ID)
+        url = form_text(user_input, CONF_URL, DEFAULT_BASE_URL)
         if any(entry.unique_id == charger_id for entry in flow._async_current_entries()):  # noqa: SLF001
             return flow.async_abort(reason="vecharge_already_configured")
         if not charger_id:
@@ -130,7 +127,7 @@ async def async_step_reauth_confirm(
     entry = flow._get_reauth_entry()  # noqa: SLF001 - the ConfigFlow API
     errors: dict[str, str] = {}
     if user_input is not None:
-        token = _clean(user_input[CONF_API_TOKEN])
+        token = form_text(user_input, CONF_API_TOKEN)
         errors = await _async_validate(
             flow.hass,
             token=token,
@@ -144,7 +141,7 @@ async def async_step_reauth_confirm(
             return flow.async_update_reload_and_abort(entry, data_updates={CONF_API_TOKEN: token})
     return flow.async_show_form(
         step_id=STEP_REAUTH,
-        data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR}),
+        data_schema=TOKEN_SCHEMA,
         errors=errors,
         description_placeholders={"title": entry.title, "charger_id": entry.data[CONF_CHARGER_ID]},
     )
@@ -158,8 +155,8 @@ async def async_step_reconfigure(
     current_url: str = entry.data.get(CONF_URL, DEFAULT_BASE_URL)
     errors: dict[str, str] = {}
     if user_input is not None:
-        token = _clean(user_input[CONF_API_TOKEN])
-        url = _clean(user_input.get(CONF_URL, current_url))
+        token = form_text(user_input, CONF_API_TOKEN)
+        url = form_text(user_input, CONF_URL, current_url)
         errors = await _async_validate(
             flow.hass, token=token, charger_id=entry.data[CONF_CHARGER_ID], url=url
         )
@@ -169,12 +166,11 @@ async def async_step_reconfigure(
             return flow.async_update_reload_and_abort(
                 entry, data_updates={CONF_API_TOKEN: token, CONF_URL: url}
             )
-    schema: dict[vol.Marker, Any] = {vol.Required(CONF_API_TOKEN): _TOKEN_SELECTOR}
-    if flow.show_advanced_options:
-        schema[vol.Required(CONF_URL, default=current_url)] = _URL_SELECTOR
     return flow.async_show_form(
         step_id=STEP_RECONFIGURE,
-        data_schema=vol.Schema(schema),
+        data_schema=with_server_url(
+            flow, {vol.Required(CONF_API_TOKEN): SECRET_SELECTOR}, current_url
+        ),
         errors=errors,
         description_placeholders={"charger_id": entry.data[CONF_CHARGER_ID]},
     )
