@@ -480,14 +480,15 @@ class _Step:
             # One frame is not evidence: remember it and count nothing until the next one.
             self.candidate = _remember(candidate, later, reset=reset)
             return
+        elif (
+            frame.start is None
+            and energy is not None
+            and candidate is not None
+            and candidate.start is not None
+            and energy <= frame.budget_kwh(candidate.start)
+        ):
+            return  # without a start, either session may have grown (even a little): wait
         elif energy is not None and energy > session.counted_kwh + TOLERANCE_KWH:
-            if (
-                frame.start is None
-                and candidate is not None
-                and candidate.start is not None
-                and energy <= frame.budget_kwh(candidate.start)
-            ):
-                return  # without a start, either session may have grown: wait for one
             self.candidate = None  # the counted session goes on; a repeat of its mark may be late
         self._grow()
 
@@ -565,11 +566,13 @@ class _Step:
         if old.start is not None:
             self.closed_start = old.start
         self.closed_kwh = old.counted_kwh
-        # Counted from zero; its energy was delivered after the old session's last count.
+        # Counted from zero; its energy was delivered after the old session's last count, or
+        # after its own start if that is earlier (a count after it was a bad frame's).
+        counted_at = old.counted_at if start is None else min(old.counted_at, start)
         self.session = CountedSession(
             start=start,
             counted_kwh=0.0,
-            counted_at=old.counted_at,
+            counted_at=counted_at,
             opened_after=self.before.shown_stop,
         )
         self.candidate = None
