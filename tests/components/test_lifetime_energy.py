@@ -52,7 +52,7 @@ def meter_clock_follows_the_simulator(simulator: BlueCurrentSimulator) -> Iterat
     the event loop's, which times out the websocket keepalive; the meter's bound needs only
     the time between frames.
     """
-    with patch("custom_components.ev_charge_points.sensor._frame_time", simulator.clock.now):
+    with patch("custom_components.ev_charge_points.coordinator._frame_time", simulator.clock.now):
         yield
 
 
