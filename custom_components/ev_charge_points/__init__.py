@@ -68,6 +68,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EVChargePointsConfigEntr
             translation_placeholders={"brand": str(entry.data.get(CONF_BRAND))},
         )
     coordinator = brand.create_coordinator(hass, entry)
+    coordinator.server_zone = brand.server_zone  # the lifetime meter reads its naive times
     await coordinator.async_config_entry_first_refresh()
     history = (
         None

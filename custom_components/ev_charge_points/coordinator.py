@@ -15,7 +15,7 @@ entities never know which one they read.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -37,12 +37,12 @@ from .events import (
     EVENT_VEHICLE_CONNECTED,
     EVENT_VEHICLE_DISCONNECTED,
 )
-from .lifetime_meter import LifetimeMeter, MeterObservation, max_power_kw
+from .lifetime_meter import LifetimeMeter, MeterObservation, MeterState, max_power_kw
 from .model import AccountData, Capability, ChargePointData, GridData, changed_fields
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-    from datetime import datetime, timedelta
+    from datetime import datetime, timedelta, tzinfo
 
     from homeassistant.config_entries import ConfigEntry
 
@@ -54,6 +54,33 @@ type _KeyListener = tuple[CALLBACK_TYPE, frozenset[str] | None]
 def not_supported_error() -> HomeAssistantError:
     """The error of a command the charge point's brand (or model) does not offer."""
     return HomeAssistantError(translation_domain=DOMAIN, translation_key="not_supported")
+
+
+def _frame_time() -> datetime:
+    """When the lifetime meter saw a frame (the tests follow the simulator's clock here)."""
+    return dt_util.utcnow()
+
+
+@dataclass(slots=True)
+class _PointMeter:
+    """A charge point's one lifetime meter (lifetime_meter.py) and the last frame it saw.
+
+    Until the lifetime sensor gives it its starting point (`adopted`: its restored state, the
+    history's seed, or none), it serves only the session rule: the shown start and stop and
+    `session_ended`; its total is not shown.
+    """
+
+    meter: LifetimeMeter = field(default_factory=LifetimeMeter)
+    adopted: bool = False
+    last: MeterObservation | None = None
+
+    @property
+    def total(self) -> float | None:
+        """The reading the lifetime sensor shows (None: no starting point, nothing counted)."""
+        state = self.meter.state
+        if not self.adopted or (state.session is None and state.total_kwh == 0):
+            return None  # nothing counted nor seeded yet: not a reading of 0
+        return round(state.total_kwh, 4)
 
 
 class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
@@ -99,9 +126,12 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
         self._new_point_listeners: list[Callable[[set[str]], None]] = []
         self._point_event_listeners: dict[str, list[PointEventCallback]] = {}
         self._status_seen: set[str] = set()
-        # Per charge point: the session rule of the lifetime meter, for the shown session
-        # start and stop and for `session_ended` (exactly once per session).
-        self._session_meters: dict[str, LifetimeMeter] = {}
+        # Per charge point: its one lifetime meter. Its session rule gives the shown session
+        # start and stop and `session_ended` (exactly once per session); its total is the
+        # lifetime energy (`lifetime_total`). Kept when a point leaves: it goes on if it returns.
+        self._meters: dict[str, _PointMeter] = {}
+        # The zone of a server that sends naive local times (the brand's `server_zone`).
+        self.server_zone: tzinfo | None = None
 
     # --- what the brand offers ---------------------------------------------------------------
 
@@ -207,39 +237,89 @@ class EVChargePointsCoordinator[ClientT](DataUpdateCoordinator[AccountData]):
     def _async_apply_session_rule(
         self, model: ChargePointData, *, has_status: bool
     ) -> tuple[ChargePointData, bool]:
-        """Feed the frame to the point's session rule: the shown start/stop, a session end.
+        """Feed the frame to the point's lifetime meter: the shown start/stop, a session end.
 
         A session end is never reported for the first status: that is the starting point.
 
         The rule is `LifetimeMeter`'s (lifetime_meter.py): one bad frame (an empty or null
         time, a late frame of the previous session, a dip) neither moves the shown times
         back nor ends a session; a reconnect that reads the same status again ends nothing.
+        The same observation counts the lifetime energy (`lifetime_total`): one meter per
+        charge point, fed once per frame.
         """
+        point = self._meters.get(model.id)
         if not has_status:
             previous = self.data.charge_points.get(model.id)
-            if previous is None:
+            if previous is None and point is None:
                 return model, False
             return replace(
                 model,
-                shown_session_start=previous.shown_session_start,
-                shown_session_stop=previous.shown_session_stop,
+                shown_session_start=None if previous is None else previous.shown_session_start,
+                shown_session_stop=None if previous is None else previous.shown_session_stop,
+                lifetime_total=None if point is None else point.total,
             ), False
-        first = model.id not in self._session_meters
-        meter = self._session_meters.setdefault(model.id, LifetimeMeter())
-        update = meter.observe(
-            MeterObservation(
-                received_at=dt_util.utcnow(),
-                session_start=model.session_start,
-                session_stop=model.session_stop,
-                session_energy_kwh=model.session_energy,
-                online=model.online,
-                max_power_kw=max_power_kw(model.max_usage, None),
-            )
+        if point is None:
+            point = self._meters[model.id] = _PointMeter()
+        first = point.last is None
+        point.last = observation = MeterObservation(
+            received_at=_frame_time(),
+            session_start=model.session_start,
+            session_stop=model.session_stop,
+            session_energy_kwh=model.session_energy,
+            online=model.online,
+            # The phases are not known: the bound takes three (the most generous).
+            max_power_kw=max_power_kw(model.max_usage, None),
+            server_zone=self.server_zone,
         )
+        update = point.meter.observe(observation)
         shown = replace(
-            model, shown_session_start=update.session_start, shown_session_stop=update.session_stop
+            model,
+            shown_session_start=update.session_start,
+            shown_session_stop=update.session_stop,
+            lifetime_total=point.total,
         )
         return shown, update.session_ended and not first
+
+    @callback
+    def async_adopt_lifetime_meter(self, evse_id: str, state: MeterState | None) -> None:
+        """Give the point's lifetime meter its starting point: the lifetime sensor calls this.
+
+        `state`: the sensor's restored meter, or a seed from the account's history; None: a
+        new meter, which counts from the first frame the coordinator saw. Once per meter: a
+        sensor added again (the point left and came back) continues the adopted one.
+
+        The frames seen so far fed only the session rule. The adopted state sees the last of
+        them again: the running session counts from what the state had counted of it (the
+        restored data records that), so nothing is counted twice or lost. What the adoption
+        shows is no change: it fires no event, and the shown times never go back.
+        """
+        point = self._meters.setdefault(evse_id, _PointMeter())
+        if point.adopted:
+            return
+        if state is not None:
+            meter = LifetimeMeter(state)
+            if point.last is not None:
+                meter.observe(point.last)
+            meter.state = meter.state.shown_at_least(point.meter.state)
+            point.meter = meter
+        point.adopted = True
+        if (previous := self.data.charge_points.get(evse_id)) is None:
+            return  # it shows once the point is back
+        shown = point.meter.state
+        model = replace(
+            previous,
+            shown_session_start=shown.shown_start,
+            shown_session_stop=shown.shown_stop,
+            lifetime_total=point.total,
+        )
+        if changed := changed_fields(previous, model):
+            self.data.charge_points[evse_id] = model
+            self._async_notify_key(evse_id, changed)
+
+    def lifetime_meter_state(self, evse_id: str) -> MeterState | None:
+        """The adopted meter's whole state (the lifetime sensor's restore data); else None."""
+        point = self._meters.get(evse_id)
+        return None if point is None or not point.adopted else point.meter.state
 
     @callback
     def _async_publish_grid(self, model: GridData) -> None:

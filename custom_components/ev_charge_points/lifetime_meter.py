@@ -187,6 +187,17 @@ class MeterState:
         session = CountedSession(start=start, counted_kwh=counted_kwh, counted_at=at)
         return cls(total_kwh=total, session=session, shown_start=start)
 
+    def shown_at_least(self, other: MeterState) -> Self:
+        """This state with shown times no earlier than `other`'s (rule 5 over two states).
+
+        For a charge point's meter that takes over from another: what it showed stays.
+        """
+        return replace(
+            self,
+            shown_start=_latest(self.shown_start, other.shown_start),
+            shown_stop=_latest(self.shown_stop, other.shown_stop),
+        )
+
     @classmethod
     def from_dict(cls, data: object) -> Self | None:
         """Read back `to_dict`; None (never an exception) for anything else."""

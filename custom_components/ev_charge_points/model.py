@@ -211,6 +211,10 @@ class ChargePointData(_DerivedValues):
     # session_start/session_stop above stay what the last frame said.
     shown_session_start: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
     shown_session_stop: datetime | None = field(default=None, metadata=OMIT_IF_NONE)
+    # The reading in kWh of the lifetime meter the coordinator runs on the session energy
+    # (lifetime_meter.py; not `lifetime_energy`, a device's own meter). None until the
+    # lifetime sensor gave the meter its starting point, and while nothing is counted.
+    lifetime_total: float | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def __post_init__(self) -> None:
         """Compute the derived values."""

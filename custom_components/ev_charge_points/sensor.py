@@ -34,7 +34,7 @@ from .entity import (
     async_setup_charge_point_entities,
     supported,
 )
-from .lifetime_meter import LifetimeMeter, MeterObservation, MeterState, max_power_kw
+from .lifetime_meter import LifetimeMeter, MeterState
 from .model import Capability, ChargerActivity, VehicleState
 
 if TYPE_CHECKING:
@@ -194,7 +194,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         value_fn=lambda cp: cp.session_energy,
     ),
     EVChargePointSensorEntityDescription(
-        # A meter that never decreases: EVLifetimeEnergySensor adds the session deltas.
+        # A meter that never decreases: the coordinator's lifetime meter adds the session
+        # deltas; EVLifetimeEnergySensor gives it its starting point and restores it.
         key=LIFETIME_ENERGY,
         capability=Capability.SESSIONS,
         translation_key=LIFETIME_ENERGY,
@@ -202,9 +203,8 @@ CHARGE_POINT_SENSORS: tuple[EVChargePointSensorEntityDescription, ...] = (
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        # What EVLifetimeEnergySensor._observe reads.
-        reads=("session_energy", "session_start", "session_stop", "activity", "max_usage"),
-        value_fn=lambda _cp: None,
+        reads=("lifetime_total",),
+        value_fn=lambda cp: cp.lifetime_total,
     ),
     EVChargePointSensorEntityDescription(
         key="session_cost",
@@ -467,11 +467,6 @@ class EVGridSensor(EVGridEntity, SensorEntity):
         return (self.available, self.native_value)
 
 
-def _frame_time() -> datetime:
-    """When the lifetime meter saw a frame (the tests follow the simulator's clock here)."""
-    return dt_util.utcnow()
-
-
 @dataclass
 class LifetimeEnergyData(SensorExtraStoredData):
     """What the lifetime meter restores: its reading and the meter's whole state.
@@ -525,82 +520,49 @@ class EVLifetimeEnergySensor(EVChargePointSensor, RestoreSensor):
     """Energy delivered by the charge point: never goes down, never counts a kWh twice.
 
     The one energy statistic of a charge point (the history back-fills its past, see
-    history.py). Every update is one frame for `LifetimeMeter` (lifetime_meter.py states the
-    rule), bounded by what the charge point could deliver at its maximum current. The meter's
-    state is restored after a restart; a new meter starts from the sum of the account's past
-    sessions where the brand has a history (after its first import; unknown until then), else
-    from the session the charge point reports.
+    history.py). The reading is the coordinator's lifetime meter (`lifetime_total`): one
+    meter per charge point, fed once per frame, whose rule (lifetime_meter.py) bounds each
+    step by what the charge point could deliver at its maximum current. This sensor gives the
+    meter its starting point and keeps its state: restored after a restart; a new meter
+    starts from the sum of the account's past sessions where the brand has a history (after
+    its first import; unknown until then), else from the session the charge point reports.
     """
 
-    _meter: LifetimeMeter | None = None
-
     async def async_added_to_hass(self) -> None:
-        """Restore (or seed) the meter before the first state is written."""
+        """Hand the meter its starting point (restored or seeded) before the first state."""
+        coordinator, evse_id = self.coordinator, self._evse_id
         restored = None
         if (extra := await self.async_get_last_extra_data()) is not None:
             restored = LifetimeEnergyData.from_stored(extra.as_dict())
-        history = self.coordinator.config_entry.runtime_data.history
+        history = coordinator.config_entry.runtime_data.history
         if restored is not None:
             last = await self.async_get_last_state()
             counted_at = last.last_updated if last is not None else dt_util.utcnow()
-            self._meter = LifetimeMeter(restored.meter_state(counted_at))
+            coordinator.async_adopt_lifetime_meter(evse_id, restored.meter_state(counted_at))
         elif history is None:
-            self._meter = LifetimeMeter()
+            coordinator.async_adopt_lifetime_meter(evse_id, None)
         elif history.synced.is_set():
-            self._meter = LifetimeMeter.seed(*history.meter_seed(self._evse_id))
+            self._async_history_synced()
         else:
             self.async_on_remove(history.async_add_listener(self._async_history_synced))
-        self._observe()
         await super().async_added_to_hass()
 
     @callback
     def _async_history_synced(self) -> None:
         """The first import ran: the meter starts from the sum of the past sessions."""
-        history = self.coordinator.config_entry.runtime_data.history
-        if self._meter is not None or history is None:
-            return
-        self._meter = LifetimeMeter.seed(*history.meter_seed(self._evse_id))
-        self._observe()
-        super()._handle_update()  # writes the state (the base keeps what it wrote)
-
-    @callback
-    def _handle_update(self) -> None:
-        self._observe()
-        super()._handle_update()
-
-    def _observe(self) -> None:
-        point, meter = self.charge_point, self._meter
-        if point is None or meter is None:
-            return
-        meter.observe(
-            MeterObservation(
-                received_at=_frame_time(),
-                session_start=point.session_start,
-                session_stop=point.session_stop,
-                session_energy_kwh=point.session_energy,
-                online=point.online,
-                # The phases are not known: the bound takes three (the most generous).
-                max_power_kw=max_power_kw(point.max_usage, None),
-                server_zone=self.coordinator.config_entry.runtime_data.brand.server_zone,
-            )
-        )
-
-    @property
-    def native_value(self) -> float | None:
-        """The meter reading in kWh (unknown until the meter has something to show)."""
-        if (meter := self._meter) is None:
-            return None
-        state = meter.state
-        if state.session is None and state.total_kwh == 0:
-            return None  # nothing counted nor seeded yet: not a reading of 0
-        return round(state.total_kwh, 4)
+        coordinator = self.coordinator
+        history = coordinator.config_entry.runtime_data.history
+        if history is None or coordinator.lifetime_meter_state(self._evse_id) is not None:
+            return  # started already (the point came back, or a later import)
+        seed = LifetimeMeter.seed(*history.meter_seed(self._evse_id))
+        coordinator.async_adopt_lifetime_meter(self._evse_id, seed.state)
 
     @property
     def extra_restore_state_data(self) -> LifetimeEnergyData:
         """The meter's whole state: it goes on after a restart as if there was none."""
-        meter = self._meter
+        state = self.coordinator.lifetime_meter_state(self._evse_id)
         return LifetimeEnergyData(
-            None if meter is None else round(meter.state.total_kwh, 4),
+            None if state is None else round(state.total_kwh, 4),
             UnitOfEnergy.KILO_WATT_HOUR,
-            None if meter is None else meter.state.to_dict(),
+            None if state is None else state.to_dict(),
         )

@@ -7,8 +7,9 @@ history: the test scenario's last completed session of BCU101 (12.5 kWh).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 import pytest
@@ -19,11 +20,34 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
+from custom_components.ev_charge_points.brands.bluecurrent.const import (
+    CHARGE_POINTS_REFRESH_INTERVAL,
+)
+from custom_components.ev_charge_points.const import DOMAIN
+from custom_components.ev_charge_points.events import EVENT_CHARGE_POINT, EVENT_SESSION_ENDED
+from custom_components.ev_charge_points.history import HistoryManager
+from custom_components.ev_charge_points.lifetime_meter import (
+    CountedSession,
+    LifetimeMeter,
+    MeterObservation,
+    MeterState,
+    MeterUpdate,
+)
 from simulators.bluecurrent import BlueCurrentSimulator, SimClock, SimulatorOptions
 
-from .helpers import START, make_entry, settle, setup_entry, wait_for
+from .helpers import (
+    START,
+    TOKEN,
+    coordinator_of,
+    fire,
+    make_entry,
+    settle,
+    setup_entry,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,6 +56,8 @@ if TYPE_CHECKING:
 
 LIFETIME = "sensor.driveway_lifetime_energy"
 SESSION = "sensor.driveway_session_energy"
+STARTED = "sensor.driveway_session_started"
+STOPPED = "sensor.driveway_session_stopped"
 
 
 HISTORY_KWH = 12.5  # the scenario's last completed session of BCU101
@@ -52,7 +78,7 @@ def meter_clock_follows_the_simulator(simulator: BlueCurrentSimulator) -> Iterat
     the event loop's, which times out the websocket keepalive; the meter's bound needs only
     the time between frames.
     """
-    with patch("custom_components.ev_charge_points.sensor._frame_time", simulator.clock.now):
+    with patch("custom_components.ev_charge_points.coordinator._frame_time", simulator.clock.now):
         yield
 
 
@@ -68,6 +94,12 @@ def value(hass: HomeAssistant, entity_id: str) -> float:
     state = hass.states.get(entity_id)
     assert state is not None
     return float(state.state)
+
+
+def shown(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
 
 
 def session_kwh(simulator: BlueCurrentSimulator) -> float:
@@ -338,3 +370,243 @@ async def test_sessions_in_the_repeated_autumn_hour(
     expected = history + sum(done) + session_kwh(simulator)
     assert value(hass, LIFETIME) == pytest.approx(expected, abs=1e-6)
     assert recorded == sorted(recorded)
+
+
+# --- one meter per charge point -------------------------------------------------------------
+
+
+@pytest.fixture
+def observed() -> Iterator[list[MeterObservation]]:
+    """Every frame a lifetime meter observes (a counting wrapper; the meter is unchanged)."""
+    seen: list[MeterObservation] = []
+    original = LifetimeMeter.observe
+
+    def counting(meter: LifetimeMeter, observation: MeterObservation) -> MeterUpdate:
+        seen.append(observation)
+        return original(meter, observation)
+
+    with patch.object(LifetimeMeter, "observe", counting):
+        yield seen
+
+
+@pytest.fixture
+def ended(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """The `session_ended` events automations see."""
+    seen: list[dict[str, Any]] = []
+
+    @callback
+    def _on(event: Event) -> None:
+        if event.data["type"] == EVENT_SESSION_ENDED:
+            seen.append(dict(event.data))
+
+    hass.bus.async_listen(EVENT_CHARGE_POINT, _on)
+    return seen
+
+
+async def one_frame(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    observed: list[MeterObservation],
+    session: float,
+) -> None:
+    """Send one CH_STATUS of BCU101 a minute later, with this session energy: one observation."""
+    simulator.clock.set(simulator.clock.now() + timedelta(minutes=1))
+    observed.clear()
+    await simulator.faults.frames.send_status("BCU101", actual_kwh=session)
+    await wait_for(hass, lambda: value(hass, SESSION) == session)
+    assert len(observed) == 1
+    assert observed[0].session_energy_kwh == session
+
+
+async def test_each_frame_goes_through_one_meter_once(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, observed: list[MeterObservation]
+) -> None:
+    """The session times, `session_ended` and the lifetime energy come from one meter."""
+    await set_up(hass, make_entry(simulator))
+    for session in (5.3, 5.4, 5.5):
+        await one_frame(hass, simulator, observed, session)
+        assert value(hass, LIFETIME) == pytest.approx(HISTORY_KWH + session, abs=1e-6)
+
+
+async def test_restored_mid_session_counts_the_running_session_once(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, observed: list[MeterObservation]
+) -> None:
+    """The coordinator sees the running session before the sensor restores the meter.
+
+    The restored meter had counted 3 kWh of that session: the 5.2 kWh it holds now add 2.2,
+    not 5.2 more (twice) nor nothing (lost), and every later kWh counts once.
+    """
+    restored = MeterState(
+        total_kwh=100.0,
+        session=CountedSession(
+            start=START_S1, counted_kwh=3.0, counted_at=START - timedelta(minutes=20)
+        ),
+        shown_start=START_S1,
+    )
+    mock_restore_cache_with_extra_data(
+        hass,
+        (
+            (
+                State(LIFETIME, "100.0"),
+                {
+                    "native_value": 100.0,
+                    "native_unit_of_measurement": "kWh",
+                    "meter": restored.to_dict(),
+                },
+            ),
+        ),
+    )
+    await set_up(hass, make_entry(simulator))
+    assert observed[0].session_energy_kwh == 5.2  # the first frame, before the restore
+    assert value(hass, LIFETIME) == pytest.approx(102.2, abs=1e-6)
+
+    await charge(hass, simulator, 600)
+    assert value(hass, LIFETIME) == pytest.approx(100.0 + session_kwh(simulator) - 3.0, abs=1e-6)
+
+
+async def test_reload_mid_session_goes_on_with_one_meter(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    observed: list[MeterObservation],
+    ended: list[dict[str, Any]],
+) -> None:
+    """Reloading the entry: the restored meter goes on exactly, one frame one observation,
+    and reading the running session again ends nothing."""
+    entry = make_entry(simulator)
+    await set_up(hass, entry)
+    await charge(hass, simulator, 300)
+    before, counted = value(hass, LIFETIME), value(hass, SESSION)
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert value(hass, LIFETIME) == before
+    await one_frame(hass, simulator, observed, round(counted + 0.1, 2))
+    assert value(hass, LIFETIME) == pytest.approx(before + 0.1, abs=1e-6)
+
+    await charge(hass, simulator, 300)
+    assert value(hass, LIFETIME) == pytest.approx(before + session_kwh(simulator) - counted)
+    assert ended == []
+
+
+async def test_meter_waiting_for_its_seed_shows_times_and_counts_once(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    observed: list[MeterObservation],
+    recorded: list[float],
+    ended: list[dict[str, Any]],
+) -> None:
+    """Before the history's first import the lifetime energy is unknown, but the session
+    times and `session_ended` already work; the seed then holds the session that ended
+    meanwhile: the meter does not add it a second time, and the times shown stay.
+
+    The import is held by a wrapper: the simulator answers the app API at once, and no
+    fault of it delays an answer.
+    """
+    release = asyncio.Event()
+    original = HistoryManager.async_import
+
+    async def held(manager: HistoryManager) -> int:
+        await release.wait()
+        return await original(manager)
+
+    with patch.object(HistoryManager, "async_import", held):
+        entry = make_entry(simulator)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert not entry.runtime_data.history.synced.is_set()
+        assert shown(hass, LIFETIME) == STATE_UNKNOWN
+        assert shown(hass, STARTED) == START_S1.isoformat()
+
+        await charge(hass, simulator, 300)
+        await simulator.unplug("BCU101")
+        await wait_for(hass, lambda: len(ended) == 1)
+        stopped = shown(hass, STOPPED)
+        assert stopped not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+        # The last frame before the seed comes carries no stop (times are not always sent).
+        observed.clear()
+        await simulator.faults.frames.send_status("BCU101", stop_datetime=None)
+        await wait_for(hass, lambda: len(observed) == 1)
+        assert shown(hass, LIFETIME) == STATE_UNKNOWN
+
+        release.set()
+        await wait_for(hass, entry.runtime_data.history.synced.is_set)
+        await settle(hass)
+
+    assert shown(hass, STARTED) == START_S1.isoformat()
+    assert shown(hass, STOPPED) == stopped
+    (first,) = [
+        t for t in simulator.rest.transactions(evse_id="BCU101") if t.started_at == START_S1
+    ]
+    assert value(hass, LIFETIME) == pytest.approx(HISTORY_KWH + first.kwh, abs=1e-6)
+    assert len(ended) == 1
+
+    await simulator.clock.advance(300, step=60)
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)
+    await charge(hass, simulator, 600)
+    expected = HISTORY_KWH + first.kwh + session_kwh(simulator)
+    assert value(hass, LIFETIME) == pytest.approx(expected, abs=1e-6)
+    assert recorded == sorted(recorded)
+
+
+async def test_a_charge_point_that_leaves_and_returns_keeps_its_meter(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, recorded: list[float]
+) -> None:
+    """Its entities go with it; when it is back its new lifetime sensor goes on from the
+    coordinator's meter (not from a new seed or older restore data)."""
+    entry = make_entry(simulator)
+    await set_up(hass, entry)
+    coordinator = coordinator_of(entry)
+    await charge(hass, simulator, 300)
+    before = value(hass, LIFETIME)
+
+    simulator.remove_charge_point("BCU101")
+    fire(hass, CHARGE_POINTS_REFRESH_INTERVAL.total_seconds())
+    await wait_for(hass, lambda: "BCU101" not in coordinator.data.charge_points)
+    assert er.async_get(hass).async_get(LIFETIME) is None  # went with its device
+
+    simulator.add_charge_point(
+        TOKEN, {"evse_id": "BCU101", "name": "Driveway", "grid_id": "GRID-BCU101"}
+    )
+    fire(hass, 2 * CHARGE_POINTS_REFRESH_INTERVAL.total_seconds())
+    await wait_for(hass, lambda: "BCU101" in coordinator.data.charge_points)
+    await wait_for(
+        hass,
+        lambda: (
+            hass.states.get(LIFETIME) is not None and hass.states.get(LIFETIME).state == str(before)  # type: ignore[union-attr]
+        ),
+    )
+
+    await simulator.plug_in("BCU101", energy_needed_kwh=30)
+    await charge(hass, simulator, 600)
+    assert value(hass, LIFETIME) == pytest.approx(before + session_kwh(simulator), abs=1e-6)
+    assert recorded == sorted(recorded)
+
+
+async def test_without_the_lifetime_sensor_the_session_rule_still_runs(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    observed: list[MeterObservation],
+    ended: list[dict[str, Any]],
+) -> None:
+    """A disabled lifetime sensor: the meter still gives the session times and the event
+    (once per frame); its total is simply not shown anywhere."""
+    entry = make_entry(simulator)
+    entry.add_to_hass(hass)
+    er.async_get(hass).async_get_or_create(
+        Platform.SENSOR,
+        DOMAIN,
+        "1001_BCU101_lifetime_energy",
+        suggested_object_id="driveway_lifetime_energy",
+        config_entry=entry,
+        disabled_by=er.RegistryEntryDisabler.USER,
+    )
+    await set_up(hass, entry)
+    assert hass.states.get(LIFETIME) is None
+    assert shown(hass, STARTED) == START_S1.isoformat()
+
+    await one_frame(hass, simulator, observed, 5.3)
+    await simulator.unplug("BCU101")
+    await wait_for(hass, lambda: len(ended) == 1)
+    assert ended[0]["started"] == START_S1.isoformat()
+    assert coordinator_of(entry).data.charge_points["BCU101"].lifetime_total is None

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 def meter_clock_follows_the_simulator(vecharge_sim: VeChargeSimulator) -> Iterator[None]:
     """The lifetime meter sees each frame at the simulator's time (it bounds each step by
     the time between frames; Home Assistant's own clock does not follow the simulator)."""
-    with patch("custom_components.ev_charge_points.sensor._frame_time", vecharge_sim.clock.now):
+    clock = vecharge_sim.clock.now
+    with patch("custom_components.ev_charge_points.coordinator._frame_time", clock):
         yield
 
 
