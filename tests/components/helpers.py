@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from freezegun import api as freezegun_api
 from homeassistant.config_entries import ConfigEntryState
@@ -13,12 +13,13 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
+from custom_components.ev_charge_points.events import EVENT_CHARGE_POINT, EVENT_SESSION_ENDED
 from simulators.bluecurrent.protocol import HA_PATH
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from homeassistant.core import HomeAssistant
+    from homeassistant.core import Event, HomeAssistant
 
     from custom_components.ev_charge_points.brands.bluecurrent.coordinator import (
         BlueCurrentCoordinator,
@@ -126,3 +127,40 @@ def disabled_by_integration(hass: HomeAssistant, entry: MockConfigEntry) -> list
         for item in er.async_entries_for_config_entry(registry, entry.entry_id)
         if item.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     ]
+
+
+async def reconnect(
+    hass: HomeAssistant,
+    simulator: BlueCurrentSimulator,
+    coordinator: BlueCurrentCoordinator,
+    delays: list[float],
+    *,
+    code: int | None = None,
+) -> None:
+    """Drop the server's sockets (abort, or close with `code`); reconnect after the first delay.
+
+    `delays` is the conftest fixture that records the backoff delays.
+    """
+    await simulator.faults.drop_connections(code=code)
+    await wait_for(hass, lambda: delays == [1])
+    fire(hass, delays[-1])
+    await wait_for(hass, lambda: coordinator.link_up)
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """The entity's state (it must exist)."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def ended_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Collect the `session_ended` events of the bus (what automations see)."""
+    seen: list[dict[str, Any]] = []
+
+    def _on(event: Event) -> None:
+        if event.data["type"] == EVENT_SESSION_ENDED:
+            seen.append(dict(event.data))
+
+    hass.bus.async_listen(EVENT_CHARGE_POINT, _on)
+    return seen

@@ -17,7 +17,7 @@ from custom_components.ev_charge_points.brands.bluecurrent.const import (
 )
 from simulators.bluecurrent import SimulatorOptions
 
-from .helpers import coordinator_of, fire, make_entry, settle, setup_entry, wait_for
+from .helpers import coordinator_of, fire, make_entry, settle, setup_entry, state_of, wait_for
 from .test_faults import press, start
 
 if TYPE_CHECKING:
@@ -40,12 +40,6 @@ async def switch(hass: HomeAssistant, entity_id: str, *, on: bool) -> None:
         {ATTR_ENTITY_ID: entity_id},
         blocking=True,
     )
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    current = hass.states.get(entity_id)
-    assert current is not None
-    return current.state
 
 
 async def test_one_empty_charge_point_list_removes_nothing(
@@ -107,7 +101,7 @@ async def test_one_point_whose_status_always_fails(
     await setup_entry(hass, entry)
     coordinator = coordinator_of(entry)
     assert entry.state is ConfigEntryState.LOADED
-    assert state(hass, "sensor.driveway_activity") not in (STATE_UNAVAILABLE, "unknown")
+    assert state_of(hass, "sensor.driveway_activity") not in (STATE_UNAVAILABLE, "unknown")
     garage = hass.states.get("sensor.garage_activity")
     assert garage is None or garage.state == STATE_UNAVAILABLE
     assert coordinator.link_up
@@ -136,7 +130,7 @@ async def test_grid_status_without_id_uses_the_requested_points_grid(
     await setup_entry(hass, entry)
     coordinator = coordinator_of(entry)
     assert set(coordinator.data.grids) == {"GRID-BCU101"}
-    assert state(hass, GRID_PHASE_1) not in (STATE_UNAVAILABLE, "unknown")
+    assert state_of(hass, GRID_PHASE_1) not in (STATE_UNAVAILABLE, "unknown")
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
 
@@ -149,7 +143,7 @@ async def test_grid_current_without_evse_id_on_a_single_grid(
     await simulator.faults.send_object(
         {"object": "GRID_CURRENT", "grid_actual_p1": 3, "grid_actual_p2": 4, "grid_actual_p3": 5}
     )
-    await wait_for(hass, lambda: state(hass, GRID_PHASE_1) == "3.0")
+    await wait_for(hass, lambda: state_of(hass, GRID_PHASE_1) == "3.0")
     await rig.unload()
 
 
@@ -162,10 +156,10 @@ async def test_setting_result_without_evse_id(
 ) -> None:
     """A setting result without `evse_id` applies to the point the command was sent for."""
     rig = await start(hass, simulator)
-    before = state(hass, entity_id)
+    before = state_of(hass, entity_id)
     simulator.faults.frames.rewrite_next(f"STATUS_{command}", remove=["evse_id"])
     await switch(hass, entity_id, on=before == STATE_OFF)
-    await wait_for(hass, lambda: state(hass, entity_id) != before)
+    await wait_for(hass, lambda: state_of(hass, entity_id) != before)
     await rig.unload()
 
 
@@ -177,12 +171,12 @@ async def test_a_failed_setting_leaves_the_switch(
 ) -> None:
     """A failed result that names the requested value does not flip the switch."""
     rig = await start(hass, simulator)
-    assert state(hass, PLUG_AND_CHARGE) == STATE_ON
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_ON
     simulator.faults.fail_next("SET_PLUG_AND_CHARGE", "TIMEOUT")
     with pytest.raises(HomeAssistantError):
         await switch(hass, PLUG_AND_CHARGE, on=False)
     await settle(hass, 0.2)
-    assert state(hass, PLUG_AND_CHARGE) == STATE_ON
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_ON
     assert rig.coordinator.data.charge_points["BCU101"].plug_and_charge is True
     await rig.unload()
 
@@ -202,8 +196,8 @@ async def test_app_only_command_refused(
         await press(hass, "button.garage_unlock_connector")
     assert err.value.translation_key == "not_supported_by_server"
     await settle(hass, 0.2)
-    assert state(hass, "button.garage_unlock_connector") == STATE_UNAVAILABLE
-    assert state(hass, "button.driveway_unlock_connector") != STATE_UNAVAILABLE
+    assert state_of(hass, "button.garage_unlock_connector") == STATE_UNAVAILABLE
+    assert state_of(hass, "button.driveway_unlock_connector") != STATE_UNAVAILABLE
     assert rig.coordinator.link_up
     assert rig.hellos() == hellos
     await rig.unload()
@@ -242,7 +236,7 @@ async def test_absurd_numbers_are_unknown(
         total_cost=1e200,
         actual_kwh=4.44,
     )
-    await wait_for(hass, lambda: state(hass, "sensor.driveway_session_energy") == "4.44")
+    await wait_for(hass, lambda: state_of(hass, "sensor.driveway_session_energy") == "4.44")
     for entity_id in (
         "sensor.driveway_voltage_phase_1",
         "sensor.driveway_voltage_phase_2",
@@ -251,8 +245,8 @@ async def test_absurd_numbers_are_unknown(
         "sensor.driveway_current_phase_3",
         "sensor.driveway_session_cost",
     ):
-        assert state(hass, entity_id) == "unknown", entity_id
-    power = state(hass, "sensor.driveway_power")
+        assert state_of(hass, entity_id) == "unknown", entity_id
+    power = state_of(hass, "sensor.driveway_power")
     assert power == "unknown" or abs(float(power)) < 1e6
     assert "Error in a Blue Current subscriber" not in caplog.text
     await rig.unload()
@@ -263,13 +257,13 @@ async def test_offline_point_shows_no_live_power(
 ) -> None:
     """A charge point that goes offline: power and currents unknown, not the last values."""
     rig = await start(hass, simulator)
-    assert state(hass, "sensor.driveway_power") not in ("unknown", "0.0", "0")
+    assert state_of(hass, "sensor.driveway_power") not in ("unknown", "0.0", "0")
     await simulator.faults.frames.send_status(
         "BCU101", activity="offline", offline_since="2026-03-10T13:00:00"
     )
-    await wait_for(hass, lambda: state(hass, "sensor.driveway_activity") == "offline")
-    assert state(hass, "sensor.driveway_power") == "unknown"
-    assert state(hass, "sensor.driveway_current_phase_1") == "unknown"
+    await wait_for(hass, lambda: state_of(hass, "sensor.driveway_activity") == "offline")
+    assert state_of(hass, "sensor.driveway_power") == "unknown"
+    assert state_of(hass, "sensor.driveway_current_phase_1") == "unknown"
     await rig.unload()
 
 
@@ -282,7 +276,7 @@ async def test_block_confirmed_by_the_status_push(
         "STATUS_SET_INOPERATIVE", values={"object": "SOMETHING_ELSE"}
     )
     await switch(hass, "switch.driveway_block", on=True)  # returns: no time-out error
-    assert state(hass, "switch.driveway_block") == STATE_ON
+    assert state_of(hass, "switch.driveway_block") == STATE_ON
     assert rig.coordinator.link_up
     await rig.unload()
 

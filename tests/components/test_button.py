@@ -14,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 
-from .helpers import TOKEN, disabled_by_integration, make_entry, setup_entry, wait_for
+from .helpers import TOKEN, disabled_by_integration, make_entry, setup_entry, state_of, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -55,12 +55,6 @@ def _wire(simulator: BlueCurrentSimulator, command: str) -> list[dict[str, objec
         {key: value for key, value in payload.items() if key != "Authorization"}
         for payload in simulator.commands(command)
     ]
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -105,7 +99,7 @@ async def test_restart_buttons(
     """Soft reset and reboot send their own command for their own charge point."""
     await _press(hass, entity_id)
     assert _wire(simulator, command) == [{"command": command, "evse_id": "BCU101"}]
-    assert _state(hass, entity_id) != "unknown"  # the press time
+    assert state_of(hass, entity_id) != "unknown"  # the press time
 
 
 async def test_start_session_without_card(
@@ -113,26 +107,28 @@ async def test_start_session_without_card(
 ) -> None:
     """A waiting car (no plug and charge) starts charging with the app's "no card" token."""
     await simulator.plug_in("BCU102")
-    await wait_for(hass, lambda: _state(hass, "binary_sensor.garage_vehicle_connected") == STATE_ON)
-    assert _state(hass, "binary_sensor.garage_charging") == STATE_OFF
+    await wait_for(
+        hass, lambda: state_of(hass, "binary_sensor.garage_vehicle_connected") == STATE_ON
+    )
+    assert state_of(hass, "binary_sensor.garage_charging") == STATE_OFF
 
     await _press(hass, "button.garage_start_session")
     assert _wire(simulator, "START_SESSION") == [
         {"command": "START_SESSION", "evse_id": "BCU102", "session_token": "BCU-APP"}
     ]
-    await wait_for(hass, lambda: _state(hass, "binary_sensor.garage_charging") == STATE_ON)
+    await wait_for(hass, lambda: state_of(hass, "binary_sensor.garage_charging") == STATE_ON)
 
 
 async def test_stop_session(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
     """Stopping the running session ends charging; the car stays connected."""
-    assert _state(hass, "binary_sensor.driveway_charging") == STATE_ON
+    assert state_of(hass, "binary_sensor.driveway_charging") == STATE_ON
 
     await _press(hass, "button.driveway_stop_session")
     assert _wire(simulator, "STOP_SESSION") == [{"command": "STOP_SESSION", "evse_id": "BCU101"}]
-    await wait_for(hass, lambda: _state(hass, "binary_sensor.driveway_charging") == STATE_OFF)
-    assert _state(hass, "binary_sensor.driveway_vehicle_connected") == STATE_ON
+    await wait_for(hass, lambda: state_of(hass, "binary_sensor.driveway_charging") == STATE_OFF)
+    assert state_of(hass, "binary_sensor.driveway_vehicle_connected") == STATE_ON
 
 
 async def test_stop_without_a_session(
@@ -168,7 +164,7 @@ async def test_failed_press_raises(
         await _press(hass, "button.garage_start_session")
     assert err.value.translation_key == translation_key
     assert err.value.translation_placeholders == placeholders
-    assert _state(hass, "binary_sensor.garage_charging") == STATE_OFF
+    assert state_of(hass, "binary_sensor.garage_charging") == STATE_OFF
 
 
 async def test_unavailable_while_the_charge_point_is_offline(
@@ -176,13 +172,13 @@ async def test_unavailable_while_the_charge_point_is_offline(
 ) -> None:
     """An offline charge point cannot take commands: its buttons are unavailable."""
     await simulator.set_offline("BCU102")
-    await wait_for(hass, lambda: _state(hass, "button.garage_reboot") == STATE_UNAVAILABLE)
-    assert _state(hass, "button.driveway_reboot") != STATE_UNAVAILABLE
+    await wait_for(hass, lambda: state_of(hass, "button.garage_reboot") == STATE_UNAVAILABLE)
+    assert state_of(hass, "button.driveway_reboot") != STATE_UNAVAILABLE
     await _press(hass, "button.garage_reboot")  # Home Assistant skips unavailable entities
     assert not simulator.commands("REBOOT")
 
     await simulator.set_online("BCU102")
-    await wait_for(hass, lambda: _state(hass, "button.garage_reboot") != STATE_UNAVAILABLE)
+    await wait_for(hass, lambda: state_of(hass, "button.garage_reboot") != STATE_UNAVAILABLE)
 
 
 async def test_revoked_token_reads_as_the_token_message(

@@ -37,6 +37,7 @@ from .helpers import (
     fire,
     ha_commands,
     make_entry,
+    reconnect,
     settle,
     setup_entry,
     wait_for,
@@ -420,10 +421,7 @@ async def test_charge_points_join_and_leave(
 
     simulator.remove_charge_point("BCU103")
     simulator.remove_charge_point("BCU102")
-    await simulator.faults.drop_connections(code=1011)
-    await wait_for(hass, lambda: delays == [1])
-    fire(hass, 1)
-    await wait_for(hass, lambda: coordinator.link_up)
+    await reconnect(hass, simulator, coordinator, delays, code=1011)
     assert set(coordinator.data.charge_points) == {"BCU101"}
     assert set(coordinator.data.grids) == {"GRID-BCU101"}
     assert devices.async_get_device(identifiers={(DOMAIN, "BCU102")}) is None
@@ -480,10 +478,7 @@ async def test_logs_carry_no_secrets(
     auth_token = simulator.auth_token(TOKEN)
     assert auth_token
 
-    await simulator.faults.drop_connections(code=1011)
-    await wait_for(hass, lambda: delays == [1])
-    fire(hass, 1)
-    await wait_for(hass, lambda: coordinator_of(entry).link_up)
+    await reconnect(hass, simulator, coordinator_of(entry), delays, code=1011)
     simulator.revoke_token(TOKEN)
     fire(hass, CHARGE_POINTS_REFRESH_INTERVAL.total_seconds())
     await wait_for(hass, lambda: bool(hass.config_entries.flow.async_progress_by_handler(DOMAIN)))

@@ -27,7 +27,6 @@ from custom_components.ev_charge_points.brands.bluecurrent.const import (
     CHARGE_POINTS_REFRESH_INTERVAL,
 )
 from custom_components.ev_charge_points.const import DOMAIN
-from custom_components.ev_charge_points.events import EVENT_CHARGE_POINT, EVENT_SESSION_ENDED
 from custom_components.ev_charge_points.history import HistoryManager
 from custom_components.ev_charge_points.lifetime_meter import (
     CountedSession,
@@ -42,6 +41,7 @@ from .helpers import (
     START,
     TOKEN,
     coordinator_of,
+    ended_events,
     fire,
     make_entry,
     settle,
@@ -392,15 +392,7 @@ def observed() -> Iterator[list[MeterObservation]]:
 @pytest.fixture
 def ended(hass: HomeAssistant) -> list[dict[str, Any]]:
     """The `session_ended` events automations see."""
-    seen: list[dict[str, Any]] = []
-
-    @callback
-    def _on(event: Event) -> None:
-        if event.data["type"] == EVENT_SESSION_ENDED:
-            seen.append(dict(event.data))
-
-    hass.bus.async_listen(EVENT_CHARGE_POINT, _on)
-    return seen
+    return ended_events(hass)
 
 
 async def one_frame(

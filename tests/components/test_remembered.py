@@ -23,7 +23,9 @@ from .helpers import (
     fire,
     ha_commands,
     make_entry,
+    reconnect,
     setup_entry,
+    state_of,
     wait_for,
     wait_for_first_import,
 )
@@ -69,6 +71,16 @@ async def _restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await wait_for_first_import(hass, entry)
 
 
+async def _restarted_without_grid_load(hass: HomeAssistant, simulator: BlueCurrentSimulator) -> str:
+    """Set up, restart; the grid's phase 1 sensor, whose load from before is not live."""
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    await _restart(hass, entry)
+    phase_1 = _entity_id(hass, f"{GRID}_grid_current_phase_1")
+    assert state_of(hass, phase_1) == STATE_UNKNOWN  # unknown until the server tells it
+    return phase_1
+
+
 async def test_a_restart_reads_no_grid_cards_or_figures_again(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
@@ -108,16 +120,11 @@ async def test_a_restart_reads_no_grid_cards_or_figures_again(
 async def test_after_a_restart_the_grid_load_comes_from_the_push(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
-    entry = make_entry(simulator)
-    await setup_entry(hass, entry)
-    await _restart(hass, entry)
-    phase_1 = _entity_id(hass, f"{GRID}_grid_current_phase_1")
-    # The load from before the restart is not live: unknown until the server tells it.
-    assert hass.states.get(phase_1).state == STATE_UNKNOWN  # type: ignore[union-attr]
+    phase_1 = await _restarted_without_grid_load(hass, simulator)
 
     await simulator.push_grid(GRID)
-    await wait_for(hass, lambda: hass.states.get(phase_1).state != STATE_UNKNOWN)  # type: ignore[union-attr]
-    assert float(hass.states.get(phase_1).state) >= 0  # type: ignore[union-attr]
+    await wait_for(hass, lambda: state_of(hass, phase_1) != STATE_UNKNOWN)
+    assert float(state_of(hass, phase_1)) >= 0
     assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS)  # none since setup
 
     # The push came: nothing is read after the wait either.
@@ -129,15 +136,11 @@ async def test_after_a_restart_the_grid_load_comes_from_the_push(
 async def test_a_grid_without_pushes_is_read_once_after_the_wait(
     hass: HomeAssistant, simulator: BlueCurrentSimulator
 ) -> None:
-    entry = make_entry(simulator)
-    await setup_entry(hass, entry)
-    await _restart(hass, entry)
-    phase_1 = _entity_id(hass, f"{GRID}_grid_current_phase_1")
-    assert hass.states.get(phase_1).state == STATE_UNKNOWN  # type: ignore[union-attr]
+    phase_1 = await _restarted_without_grid_load(hass, simulator)
 
     fire(hass, GRID_PUSH_WAIT.total_seconds() + 1)
     await wait_for(hass, lambda: len(ha_commands(simulator, "GET_GRID_STATUS")) > len(POINTS))
-    await wait_for(hass, lambda: hass.states.get(phase_1).state != STATE_UNKNOWN)  # type: ignore[union-attr]
+    await wait_for(hass, lambda: state_of(hass, phase_1) != STATE_UNKNOWN)
     # One request for the grid, not one per charge point on it.
     assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS) + 1
 
@@ -149,15 +152,12 @@ async def test_a_reconnect_does_not_show_the_old_grid_load_as_live(
     await setup_entry(hass, entry)
     coordinator = coordinator_of(entry)
     phase_1 = _entity_id(hass, f"{GRID}_grid_current_phase_1")
-    assert hass.states.get(phase_1).state != STATE_UNKNOWN  # type: ignore[union-attr]
+    assert state_of(hass, phase_1) != STATE_UNKNOWN
 
-    await simulator.faults.drop_connections()
-    await wait_for(hass, lambda: delays == [1])
-    fire(hass, delays[-1])
-    await wait_for(hass, lambda: coordinator.link_up)
-    assert hass.states.get(phase_1).state == STATE_UNKNOWN  # type: ignore[union-attr]
+    await reconnect(hass, simulator, coordinator, delays)
+    assert state_of(hass, phase_1) == STATE_UNKNOWN
     await simulator.push_grid(GRID)
-    await wait_for(hass, lambda: hass.states.get(phase_1).state != STATE_UNKNOWN)  # type: ignore[union-attr]
+    await wait_for(hass, lambda: state_of(hass, phase_1) != STATE_UNKNOWN)
 
 
 def _age(hass_storage: dict[str, Any], entry: MockConfigEntry, part: str, days: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -9,19 +10,19 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL, DOMAIN
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario, SimClock
 
-from .helpers import START, coordinator_of, fire, setup_entry, wait_for
+from .helpers import START, coordinator_of, reconnect, setup_entry
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from homeassistant.core import HomeAssistant
 
-# Core's integration: HELLO, GET_CHARGE_POINTS, 100 x GET_CH_STATUS, one GET_GRID_STATUS.
-CORE_RECONNECT_REQUESTS = 103
 
-
-async def test_a_reconnect_costs_no_more_than_core(
-    hass: HomeAssistant, socket_enabled: None, delays: list[float]
-) -> None:
-    """100 points, a grid each: a reconnect re-reads statuses, not what pushes deliver."""
+@contextlib.asynccontextmanager
+async def _hundred_points(
+    hass: HomeAssistant,
+) -> AsyncIterator[tuple[BlueCurrentSimulator, MockConfigEntry]]:
+    """The bench's 100-point account (a grid each) on a simulator, its entry set up."""
     scenario = Scenario.generate(100, seed=7)
     async with BlueCurrentSimulator(scenario, clock=SimClock(START)) as simulator:
         entry = MockConfigEntry(
@@ -31,15 +32,24 @@ async def test_a_reconnect_costs_no_more_than_core(
             data={CONF_API_TOKEN: "bench-token", CONF_URL: simulator.url},
         )
         await setup_entry(hass, entry)
+        yield simulator, entry
+
+
+# Core's integration: HELLO, GET_CHARGE_POINTS, 100 x GET_CH_STATUS, one GET_GRID_STATUS.
+CORE_RECONNECT_REQUESTS = 103
+
+
+async def test_a_reconnect_costs_no_more_than_core(
+    hass: HomeAssistant, socket_enabled: None, delays: list[float]
+) -> None:
+    """100 points, a grid each: a reconnect re-reads statuses, not what pushes deliver."""
+    async with _hundred_points(hass) as (simulator, entry):
         coordinator = coordinator_of(entry)
         assert len(coordinator.data.charge_points) == 100
         assert len(coordinator.data.grids) == 100
         before = simulator.requests_today
 
-        await simulator.faults.drop_connections()
-        await wait_for(hass, lambda: delays == [1])
-        fire(hass, delays[-1])
-        await wait_for(hass, lambda: coordinator.link_up)
+        await reconnect(hass, simulator, coordinator, delays)
         await hass.async_block_till_done()
         spent = simulator.requests_today - before
         print(f"setup {before} requests, reconnect {spent}")  # noqa: T201 - the figures
@@ -57,15 +67,7 @@ CORE_START_REQUESTS = 104
 
 async def test_a_restart_costs_no_more_than_core(hass: HomeAssistant, socket_enabled: None) -> None:
     """100 points, a grid each: grids and cards are remembered, a restart reads neither."""
-    scenario = Scenario.generate(100, seed=7)
-    async with BlueCurrentSimulator(scenario, clock=SimClock(START)) as simulator:
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            title="Blue Current (customer 2001)",
-            unique_id="2001",
-            data={CONF_API_TOKEN: "bench-token", CONF_URL: simulator.url},
-        )
-        await setup_entry(hass, entry)
+    async with _hundred_points(hass) as (simulator, entry):
         first = sum(1 for rc in simulator.received if rc.path == "/haserver")
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()

@@ -20,7 +20,14 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from .helpers import disabled_by_integration, ha_commands, make_entry, setup_entry, wait_for
+from .helpers import (
+    disabled_by_integration,
+    ha_commands,
+    make_entry,
+    setup_entry,
+    state_of,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -46,12 +53,6 @@ async def entry(
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.SELECT, Platform.BUTTON]):
         await setup_entry(hass, entry)
         yield entry
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
 
 
 async def _select(hass: HomeAssistant, entity_id: str, option: str) -> None:
@@ -110,12 +111,12 @@ async def test_profile_switch_sends_new_on_then_old_off(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
     """Off -> delayed -> price based -> off, each shown once the server's list says so."""
-    assert _state(hass, PROFILE) == "off"
+    assert state_of(hass, PROFILE) == "off"
     reads = len(ha_commands(simulator, "GET_CHARGE_POINTS"))
 
     await _select(hass, PROFILE, "delayed")
     assert _sent(simulator, *PROFILE_COMMANDS) == [("SET_DELAYED_CHARGING", True)]
-    assert _state(hass, PROFILE) == "delayed"
+    assert state_of(hass, PROFILE) == "delayed"
     assert len(ha_commands(simulator, "GET_CHARGE_POINTS")) == reads + 1  # read back
     assert simulator.charge_point("BCU101").delayed_charging
 
@@ -124,11 +125,11 @@ async def test_profile_switch_sends_new_on_then_old_off(
         ("SET_PRICE_BASED_CHARGING", True),
         ("SET_DELAYED_CHARGING", False),
     ]
-    assert _state(hass, PROFILE) == "price_based"
+    assert state_of(hass, PROFILE) == "price_based"
 
     await _select(hass, PROFILE, "off")
     assert _sent(simulator, *PROFILE_COMMANDS)[3:] == [("SET_PRICE_BASED_CHARGING", False)]
-    assert _state(hass, PROFILE) == "off"
+    assert state_of(hass, PROFILE) == "off"
     assert not simulator.charge_point("BCU101").smart_charging
     assert all(c["evse_id"] == "BCU101" for c in simulator.commands("SET_DELAYED_CHARGING"))
 
@@ -159,7 +160,7 @@ async def test_refused_profile_keeps_the_state(
     with pytest.raises(HomeAssistantError) as err:
         await _select(hass, PROFILE, "price_based")
     assert err.value.translation_key == translation_key
-    assert _state(hass, PROFILE) == "off"
+    assert state_of(hass, PROFILE) == "off"
     assert len(ha_commands(simulator, "GET_CHARGE_POINTS")) == reads
 
 
@@ -168,9 +169,9 @@ async def test_profile_unavailable_while_offline(
 ) -> None:
     """An offline charge point cannot change profile."""
     await simulator.set_offline("BCU101")
-    await wait_for(hass, lambda: _state(hass, PROFILE) == STATE_UNAVAILABLE)
+    await wait_for(hass, lambda: state_of(hass, PROFILE) == STATE_UNAVAILABLE)
     await simulator.set_online("BCU101")
-    await wait_for(hass, lambda: _state(hass, PROFILE) == "off")
+    await wait_for(hass, lambda: state_of(hass, PROFILE) == "off")
 
 
 async def test_card_options_and_choice_used_by_start(
@@ -184,9 +185,9 @@ async def test_card_options_and_choice_used_by_start(
 
     sent = len(simulator.received)
     await _select(hass, CARD, GUEST_CARD)
-    assert _state(hass, CARD) == GUEST_CARD
+    assert state_of(hass, CARD) == GUEST_CARD
     assert len(simulator.received) == sent  # a local choice
-    assert _state(hass, "select.driveway_charge_card") == "no_card"  # per charge point
+    assert state_of(hass, "select.driveway_charge_card") == "no_card"  # per charge point
 
     await simulator.plug_in("BCU102")
     await hass.services.async_call(
@@ -226,8 +227,8 @@ async def test_card_choice_survives_a_restart(
     entry = make_entry(simulator)
     with patch("custom_components.ev_charge_points.PLATFORMS", [Platform.SELECT]):
         await setup_entry(hass, entry)
-    await wait_for(hass, lambda: _state(hass, CARD) not in (STATE_UNKNOWN, "whatever"))
-    assert _state(hass, CARD) == expected
+    await wait_for(hass, lambda: state_of(hass, CARD) not in (STATE_UNKNOWN, "whatever"))
+    assert state_of(hass, CARD) == expected
     coordinator = entry.runtime_data.coordinator
     assert coordinator.chosen_card("BCU102") == (GUEST_UID if expected == GUEST_CARD else "BCU-APP")
 
@@ -241,7 +242,7 @@ async def test_plug_and_charge_card_follows_the_server(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: BlueCurrentSimulator
 ) -> None:
     """SET_PLUG_AND_CHARGE_CHARGE_CARD with the uid; the select shows the list read back."""
-    assert _state(hass, PNC_CARD) == "no_card"
+    assert state_of(hass, PNC_CARD) == "no_card"
 
     await _select(hass, PNC_CARD, OWNER_CARD)
     assert [
@@ -249,11 +250,11 @@ async def test_plug_and_charge_card_follows_the_server(
         for c in simulator.commands("SET_PLUG_AND_CHARGE_CHARGE_CARD")
     ] == [("BCU101", "04A1B2C3D4E5F6")]
     assert simulator.charge_point("BCU101").plug_and_charge_card == "04A1B2C3D4E5F6"
-    assert _state(hass, PNC_CARD) == OWNER_CARD
+    assert state_of(hass, PNC_CARD) == OWNER_CARD
 
     await _select(hass, PNC_CARD, "no_card")
     assert simulator.commands("SET_PLUG_AND_CHARGE_CHARGE_CARD")[-1]["token_uid"] == "BCU-APP"
-    assert _state(hass, PNC_CARD) == "no_card"
+    assert state_of(hass, PNC_CARD) == "no_card"
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -265,5 +266,5 @@ async def test_plug_and_charge_card_refused(
     with pytest.raises(HomeAssistantError) as err:
         await _select(hass, PNC_CARD, GUEST_CARD)
     assert err.value.translation_key == "command_rejected"
-    assert _state(hass, PNC_CARD) == "no_card"
+    assert state_of(hass, PNC_CARD) == "no_card"
     assert simulator.charge_point("BCU101").plug_and_charge_card == "BCU-APP"

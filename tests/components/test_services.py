@@ -32,7 +32,7 @@ from custom_components.ev_charge_points.device_trigger import TRIGGER_TYPES
 from simulators.bluecurrent import BlueCurrentSimulator, Scenario
 from tests.conftest import TEST_SCENARIO
 
-from .helpers import CUSTOMER_ID, TOKEN, coordinator_of, make_entry, setup_entry, wait_for
+from .helpers import CUSTOMER_ID, TOKEN, coordinator_of, make_entry, setup_entry, state_of, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -112,12 +112,6 @@ def _controls(simulator: BlueCurrentSimulator, start: int = 0) -> list[str]:
     ]
 
 
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
-
-
 async def test_actions_are_registered_once_without_entries(hass: HomeAssistant) -> None:
     """The actions exist as soon as the integration is set up, before any account."""
     assert await async_setup_component(hass, DOMAIN, {})
@@ -149,7 +143,7 @@ async def test_start_charge_session(
     await simulator.plug_in("BCU102")
     await _call(hass, "start_charge_session", {"device_id": _device(hass, "BCU102"), **card})
     assert _wire(simulator, "START_SESSION") == [{"evse_id": "BCU102", "session_token": token}]
-    await wait_for(hass, lambda: _state(hass, "binary_sensor.garage_charging") == "on")
+    await wait_for(hass, lambda: state_of(hass, "binary_sensor.garage_charging") == "on")
 
 
 async def test_start_with_the_chosen_card(
@@ -248,7 +242,7 @@ async def test_start_refused(
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "start_charge_session", {"device_id": _device(hass, "BCU102")})
     assert err.value.translation_key == translation_key
-    assert _state(hass, "binary_sensor.garage_charging") == "off"
+    assert state_of(hass, "binary_sensor.garage_charging") == "off"
 
 
 async def test_stop_charge_session(
@@ -257,7 +251,7 @@ async def test_stop_charge_session(
     """STOP_SESSION ends the running session; without one the reason is given."""
     await _call(hass, "stop_charge_session", {"device_id": _device(hass, "BCU101")})
     assert _wire(simulator, "STOP_SESSION") == [{"evse_id": "BCU101"}]
-    await wait_for(hass, lambda: _state(hass, "binary_sensor.driveway_charging") == "off")
+    await wait_for(hass, lambda: state_of(hass, "binary_sensor.driveway_charging") == "off")
 
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "stop_charge_session", {"device_id": _device(hass, "BCU101")})
@@ -286,7 +280,7 @@ async def test_set_delayed_charging(
     assert _wire(simulator, "SAVE_SCHEDULE_DELAYED_CHARGING") == [
         {"evse_id": "BCU101", "days": "[1,2,3,5]", "start_time": "17:00", "end_time": "23:30"}
     ]
-    assert _state(hass, "select.driveway_smart_charging_profile") == "delayed"
+    assert state_of(hass, "select.driveway_smart_charging_profile") == "delayed"
     schedule = simulator.charge_point("BCU101").delayed_schedule
     assert (schedule.days, schedule.start, schedule.end) == (
         frozenset({1, 2, 3, 5}),
@@ -300,7 +294,7 @@ async def test_delayed_charging_replaces_price_based(
 ) -> None:
     """With price-based active: delayed on, price-based off, then the window (§6.1)."""
     await _call(hass, "set_price_based_charging", {"device_id": _device(hass, "BCU101")})
-    assert _state(hass, "select.driveway_smart_charging_profile") == "price_based"
+    assert state_of(hass, "select.driveway_smart_charging_profile") == "price_based"
     start = len(simulator.received)
     await _call(
         hass,
@@ -319,7 +313,7 @@ async def test_delayed_charging_replaces_price_based(
     ]
     assert _wire(simulator, "SET_PRICE_BASED_CHARGING")[-1]["value"] is False
     assert _wire(simulator, "SAVE_SCHEDULE_DELAYED_CHARGING")[-1]["days"] == "[6,7]"
-    assert _state(hass, "select.driveway_smart_charging_profile") == "delayed"
+    assert state_of(hass, "select.driveway_smart_charging_profile") == "delayed"
 
 
 @pytest.mark.parametrize(
@@ -381,7 +375,7 @@ async def test_set_price_based_charging(
     settings = simulator.charge_point("BCU101").price_settings
     assert (settings.expected_departure_time, settings.minimum_pct) == ("07:30", 40)
     assert settings.current_battery_pct == 20  # untouched
-    assert _state(hass, "select.driveway_smart_charging_profile") == "price_based"
+    assert state_of(hass, "select.driveway_smart_charging_profile") == "price_based"
 
     # Already price based: only the new setting goes out.
     await _call(
@@ -480,7 +474,7 @@ async def test_boost_delayed_session(
         {"evse_id": "BCU101", "value": True}
     ]
     assert not simulator.commands("OVERRIDE_CHARGING_PROFILES")
-    await wait_for(hass, lambda: _state(hass, "binary_sensor.driveway_charging") == "on")
+    await wait_for(hass, lambda: state_of(hass, "binary_sensor.driveway_charging") == "on")
 
 
 async def test_boost_price_based_session(
@@ -940,7 +934,7 @@ async def test_boost_and_unlock_buttons(
     def boost_possible() -> bool:
         return coordinator.boost_possible(coordinator.data.charge_points["BCU101"])
 
-    assert _state(hass, boost) != "unavailable"
+    assert state_of(hass, boost) != "unavailable"
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call("button", "press", {"entity_id": boost}, blocking=True)
     assert err.value.translation_key == "boost_not_possible"
@@ -962,7 +956,7 @@ async def test_boost_and_unlock_buttons(
         {"evse_id": "BCU101", "value": True}
     ]
     await wait_for(hass, lambda: not boost_possible())  # charging again
-    assert _state(hass, boost) != "unavailable"
+    assert state_of(hass, boost) != "unavailable"
 
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.garage_unlock_connector"}, blocking=True
@@ -1040,7 +1034,7 @@ async def test_set_price_based_charging_in_kwh(
             "minimum_kwh": "7.5",
         }
     ]
-    assert _state(hass, "select.driveway_smart_charging_profile") == "price_based"
+    assert state_of(hass, "select.driveway_smart_charging_profile") == "price_based"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from homeassistant.helpers import entity_registry as er
 
 from custom_components.ev_charge_points.const import DOMAIN
 
-from .helpers import make_entry, setup_entry, wait_for
+from .helpers import make_entry, setup_entry, state_of, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -52,12 +52,6 @@ async def reimport(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     history.async_schedule_import(0)
     await wait_for(hass, history.synced.is_set)
     await hass.async_block_till_done()
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 async def test_two_sockets_get_a_status_sensor_each(

@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.ev_charge_points.const import UNAVAILABLE_GRACE_PERIOD
 
-from .helpers import coordinator_of, make_entry, setup_entry, wait_for
+from .helpers import coordinator_of, make_entry, setup_entry, state_of, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -66,12 +66,6 @@ async def _switch(hass: HomeAssistant, service: str, entity_id: str) -> None:
     )
 
 
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
-
-
 async def test_switches(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -100,15 +94,15 @@ async def test_setting_switches_follow_the_confirmation(
     off_payload: dict[str, bool],
 ) -> None:
     """Off and on again: the wire command, then the state the charge point confirmed."""
-    assert _state(hass, entity_id) == STATE_ON
+    assert state_of(hass, entity_id) == STATE_ON
 
     await _switch(hass, SERVICE_TURN_OFF, entity_id)
     assert simulator.commands(command, evse_id="BCU101")[-1].items() >= off_payload.items()
-    assert _state(hass, entity_id) == STATE_OFF
+    assert state_of(hass, entity_id) == STATE_OFF
 
     await _switch(hass, SERVICE_TURN_ON, entity_id)
     assert simulator.commands(command, evse_id="BCU101")[-1].items() >= on_payload.items()
-    assert _state(hass, entity_id) == STATE_ON
+    assert state_of(hass, entity_id) == STATE_ON
     assert len(simulator.commands(command)) == 2
 
 
@@ -120,15 +114,15 @@ async def test_block_follows_the_activity(
     The wire's activity "unavailable" shows as "blocked": Home Assistant reserves "unavailable"
     for a lost connection, so an automation can tell the two apart.
     """
-    assert _state(hass, BLOCK) == STATE_OFF
+    assert state_of(hass, BLOCK) == STATE_OFF
 
     await _switch(hass, SERVICE_TURN_ON, BLOCK)
     assert simulator.commands("SET_INOPERATIVE", evse_id="BCU101")
-    await wait_for(hass, lambda: _state(hass, BLOCK) == STATE_ON)
+    await wait_for(hass, lambda: state_of(hass, BLOCK) == STATE_ON)
 
     await _switch(hass, SERVICE_TURN_OFF, BLOCK)
     assert simulator.commands("SET_OPERATIVE", evse_id="BCU101")
-    await wait_for(hass, lambda: _state(hass, BLOCK) == STATE_OFF)
+    await wait_for(hass, lambda: state_of(hass, BLOCK) == STATE_OFF)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +143,7 @@ async def test_rejected_setting_keeps_the_state(
     assert err.value.translation_key == translation_key
     assert err.value.translation_placeholders is None
     assert simulator.commands("SET_PLUG_AND_CHARGE", evse_id="BCU101")
-    assert _state(hass, PLUG_AND_CHARGE) == STATE_ON
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_ON
 
 
 async def test_timed_out_block_keeps_the_state(
@@ -160,7 +154,7 @@ async def test_timed_out_block_keeps_the_state(
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, SERVICE_TURN_ON, BLOCK)
     assert err.value.translation_key == "command_timeout"
-    assert _state(hass, BLOCK) == STATE_OFF
+    assert state_of(hass, BLOCK) == STATE_OFF
 
 
 async def test_usable_while_charging_not_while_offline(
@@ -169,19 +163,19 @@ async def test_usable_while_charging_not_while_offline(
     """Unlike the core integration, the switches work during a session; offline they don't."""
     assert simulator.charge_point("BCU101").session is not None  # charging
     for entity_id in (PLUG_AND_CHARGE, LINKED_ONLY, BLOCK):
-        assert _state(hass, entity_id) != STATE_UNAVAILABLE
+        assert state_of(hass, entity_id) != STATE_UNAVAILABLE
     await _switch(hass, SERVICE_TURN_OFF, PLUG_AND_CHARGE)
-    assert _state(hass, PLUG_AND_CHARGE) == STATE_OFF
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_OFF
 
     await simulator.set_offline("BCU101")
-    await wait_for(hass, lambda: _state(hass, BLOCK) == STATE_UNAVAILABLE)
-    assert _state(hass, PLUG_AND_CHARGE) == STATE_UNAVAILABLE
-    assert _state(hass, LINKED_ONLY) == STATE_UNAVAILABLE
-    assert _state(hass, "switch.garage_block") == STATE_OFF
+    await wait_for(hass, lambda: state_of(hass, BLOCK) == STATE_UNAVAILABLE)
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_UNAVAILABLE
+    assert state_of(hass, LINKED_ONLY) == STATE_UNAVAILABLE
+    assert state_of(hass, "switch.garage_block") == STATE_OFF
 
     await simulator.set_online("BCU101")
-    await wait_for(hass, lambda: _state(hass, BLOCK) == STATE_OFF)
-    assert _state(hass, PLUG_AND_CHARGE) == STATE_OFF
+    await wait_for(hass, lambda: state_of(hass, BLOCK) == STATE_OFF)
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_OFF
 
 
 async def test_unavailable_after_the_grace_period_and_back(
@@ -193,14 +187,14 @@ async def test_unavailable_after_the_grace_period_and_back(
     coordinator = coordinator_of(entry)
     await simulator.faults.go_offline()
     await wait_for(hass, lambda: not coordinator.link_up)
-    assert _state(hass, PLUG_AND_CHARGE) == STATE_ON
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_ON
 
     async_fire_time_changed(
         hass, dt_util.utcnow() + UNAVAILABLE_GRACE_PERIOD + timedelta(seconds=1)
     )
-    await wait_for(hass, lambda: _state(hass, PLUG_AND_CHARGE) == STATE_UNAVAILABLE)
+    await wait_for(hass, lambda: state_of(hass, PLUG_AND_CHARGE) == STATE_UNAVAILABLE)
 
     await simulator.faults.come_back()
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=10))  # any reconnect delay
     await wait_for(hass, lambda: coordinator.connected)
-    assert _state(hass, PLUG_AND_CHARGE) == STATE_ON
+    assert state_of(hass, PLUG_AND_CHARGE) == STATE_ON
