@@ -86,7 +86,9 @@ test_pybluecurrent.py drives pybluecurrent itself against it.
   for no card, STATUS_ only (§3.7, APP); SOFT_RESET / REBOOT with RECEIVED_ + STATUS_ carrying
   the flow_id (APP; STATUS_ after `result_delay`, the real backend takes up to ~30 s).
 - CHARGE_POINTS entries carry `socket_ids` (scenario `socket_ids`, default [1]; APP) and
-  `capacity_tariff` {value, permission, capacitytariffmaxkwh} (APP); an enabled delayed profile
+  `capacity_tariff` {value, permission, capacitytariffmaxkwh} (APP; the permission is the
+  scenario's `capacity_tariff_permission`, "write" by default; a set is refused without it);
+  an enabled delayed profile
   adds start_time/end_time/selected_days, an enabled price profile expected_leave_time/
   expected_kwh/minimum_kwh (APP's read keys). CH_SETTINGS has them only with
   `settings_include_profiles` (§3.4 lists none of them). The no-card P&C card reads back as

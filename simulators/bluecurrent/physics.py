@@ -182,6 +182,7 @@ class SimChargePoint:
     inoperative_sockets: set[int] = field(default_factory=set)
     capacity_tariff: bool = False
     capacity_tariff_max_kwh: float | None = None
+    capacity_tariff_permission: str = "write"
 
     @classmethod
     def from_spec(
@@ -239,6 +240,7 @@ class SimChargePoint:
             socket_ids=list(spec.socket_ids),
             capacity_tariff=spec.capacity_tariff,
             capacity_tariff_max_kwh=spec.capacity_tariff_max_kwh,
+            capacity_tariff_permission=spec.capacity_tariff_permission,
         )
         if clock is not None:
             point.clock = clock

@@ -141,6 +141,9 @@ class ChargePointSpec:
     socket_ids: list[int] = field(default_factory=lambda: [1])
     capacity_tariff: bool = False
     capacity_tariff_max_kwh: float | None = None
+    # The app list's permission of the setting: "write" where the account has it; "none"
+    # (pybluecurrent's other value, inferred) where the grid operator bills no peak power.
+    capacity_tariff_permission: str = "write"
 
 
 @dataclass(slots=True)
@@ -208,6 +211,8 @@ def _charge_point(data: Any) -> ChargePointSpec:
         raise ValueError(f"{spec.evse_id}: vehicle phases must be 1 or 3")
     if not spec.socket_ids or len(set(spec.socket_ids)) != len(spec.socket_ids):
         raise ValueError(f"{spec.evse_id}: socket_ids must be distinct and not empty")
+    if spec.capacity_tariff_permission not in ("write", "read", "none"):
+        raise ValueError(f"{spec.evse_id}: capacity_tariff_permission must be write/read/none")
     return spec
 
 

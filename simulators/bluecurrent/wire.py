@@ -76,7 +76,7 @@ def profile_fields(point: SimChargePoint) -> JSONObject:
         "price_based_charging": price,
         "capacity_tariff": {
             "value": point.capacity_tariff,
-            "permission": "write",
+            "permission": point.capacity_tariff_permission,
             "capacitytariffmaxkwh": None if max_kwh is None else wire_number(max_kwh, 2),
         },
     }

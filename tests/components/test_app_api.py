@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import voluptuous as vol
+from homeassistant.core import Event, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -17,7 +18,7 @@ from homeassistant.helpers import entity_registry as er
 from custom_components.ev_charge_points.const import DOMAIN
 from simulators.bluecurrent.protocol import APP_PATH, HA_PATH
 
-from .helpers import coordinator_of, make_entry, setup_entry, wait_for
+from .helpers import coordinator_of, make_entry, setup_entry, wait_for, wait_for_first_import
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -215,3 +216,38 @@ async def test_unlock_on_two_sockets_releases_the_one_with_a_car(
     # One device for the charge point, its sockets in the diagnostics.
     source = entry.runtime_data.history.source
     assert source.diagnostics()["app_charge_points"]["BCU103"]["sockets"] == [1, 2]
+
+
+async def test_a_restart_creates_no_capacity_tariff_switch_the_account_lacks(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator
+) -> None:
+    """The switch of a point without the setting is removed once, not re-made every start."""
+    simulator.charge_point("BCU102").capacity_tariff_permission = "none"
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    registry = er.async_get(hass)
+    assert registry.async_get("switch.garage_capacity_tariff") is None
+    assert registry.async_get(TARIFF) is not None
+    created: list[str] = []
+
+    @callback
+    def _on_created(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        if event.data["action"] == "create":
+            created.append(event.data["entity_id"])
+
+    hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, _on_created)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await wait_for_first_import(hass, entry)
+
+    assert created == []
+    assert registry.async_get("switch.garage_capacity_tariff") is None
+    assert hass.states.get(TARIFF) is not None
+
+    # The account gains the setting: the switch is back after the next start.
+    simulator.charge_point("BCU102").capacity_tariff_permission = "write"
+    await entry.runtime_data.history.async_import()
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.garage_capacity_tariff") is not None

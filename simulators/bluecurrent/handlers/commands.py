@@ -304,6 +304,8 @@ CAPACITY_TARIFF_KWH = (0.01, 80.0)  # pybluecurrent 0.4.1: "from 0.01 to 80 incl
 
 def capacity_tariff_change(payload: JSONObject, point: SimChargePoint) -> Callable[[], None]:
     """The app's `setcapacitytariff`: on with a maximum in kWh, or off (the maximum is kept)."""
+    if point.capacity_tariff_permission != "write":
+        raise PayloadError("capacity tariff not available for this charge point")
     enabled = require(payload, "value", bool)
     max_kwh: float | None = None
     if enabled:

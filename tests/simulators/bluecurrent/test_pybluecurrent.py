@@ -335,3 +335,16 @@ async def test_transactions_start_day_filter_option(socket_enabled: None) -> Non
     assert starts
     assert min(starts) >= today - timedelta(days=5)
     assert isinstance(starts[0], date)
+
+
+async def test_capacity_tariff_where_the_account_lacks_it(
+    simulator: BlueCurrentSimulator, client: BlueCurrentClient
+) -> None:
+    simulator.charge_point("BCU102").capacity_tariff_permission = "none"
+    points = {p["evse_id"]: p for p in await client.get_charge_points()}
+    assert points["BCU102"]["capacity_tariff"]["permission"] == "none"
+    assert points["BCU101"]["capacity_tariff"]["permission"] == "write"
+    simulator.charge_point("BCU102").capacity_tariff = True
+    with pytest.raises(BlueCurrentException, match="Unknown error"):
+        await client.set_capacity_tariff("BCU102", enabled=False)
+    assert simulator.charge_point("BCU102").capacity_tariff is True  # refused: unchanged

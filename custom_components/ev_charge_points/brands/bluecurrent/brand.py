@@ -13,7 +13,11 @@ from custom_components.ev_charge_points.const import CONF_API_TOKEN, CONF_URL
 from custom_components.ev_charge_points.registry import Brand
 
 from .actions import async_setup_actions
-from .capacity_tariff import async_setup_capacity_tariff_action, capacity_tariff_switches
+from .capacity_tariff import (
+    async_setup_capacity_tariff_action,
+    async_track_capacity_tariff,
+    capacity_tariff_switches,
+)
 from .const import BRAND, CONF_APP_PASSWORD, CONF_APP_USERNAME, MANUFACTURER, MAX_FRAME_SIZE
 from .coordinator import BlueCurrentCoordinator
 from .flow import FLOW_STEPS, BlueCurrentOptionsFlow
@@ -44,6 +48,7 @@ def create_coordinator(hass: HomeAssistant, entry: ConfigEntry[Any]) -> BlueCurr
     )
     coordinator = BlueCurrentCoordinator(hass, entry, client)
     async_track_socket_sensors(hass, entry, coordinator)
+    async_track_capacity_tariff(hass, entry, coordinator)
     return coordinator
 
 

@@ -3,7 +3,8 @@
 The setting caps the energy per quarter hour (`max_kwh`, 0.01-80 kWh as pybluecurrent
 validates it) where a grid operator bills peak power. Only a charge point whose app charge
 point list carries the setting with write permission offers it; the switch of one that does not
-removes itself once the list is read. State comes from the list read back after each change
+removes itself once the list is read, and is not created again at the next start (the account
+memory keeps which points lack it). State comes from the list read back after each change
 (never optimistic).
 """
 
@@ -26,6 +27,7 @@ from custom_components.ev_charge_points.targets import resolve_charge_point
 from .coordinator import BlueCurrentCoordinator
 
 if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
     from pybluecurrent import BlueCurrentClient as AppClient
     from pybluecurrent.models import CapacityTariff
 
@@ -198,5 +200,32 @@ class CapacityTariffSwitch(EVChargePointEntity, SwitchEntity):
 
 
 def capacity_tariff_switches(coordinator: BlueCurrentCoordinator, evse_id: str) -> list[Any]:
-    """The capacity tariff switch of a charge point (it removes itself where not offered)."""
+    """The capacity tariff switch of a charge point (it removes itself where not offered).
+
+    None for a point the last app list showed without the setting.
+    """
+    if evse_id in coordinator.memory.no_capacity_tariff:
+        return []
     return [CapacityTariffSwitch(coordinator, evse_id)]
+
+
+@callback
+def async_track_capacity_tariff(
+    hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: BlueCurrentCoordinator
+) -> None:
+    """Remember, with every app list read, which charge points lack the setting."""
+
+    @callback
+    def _read() -> None:
+        points = coordinator.app_api.charge_points
+        if points is None:
+            return
+        memory = coordinator.memory
+        memory.remember_no_capacity_tariff(
+            frozenset(e for e in points if not offers_capacity_tariff(coordinator, e))
+        )
+        entry.async_create_background_task(
+            hass, memory.async_save(), f"{DOMAIN} remember capacity tariff"
+        )
+
+    coordinator.app_api.async_add_listener(_read)

@@ -7,7 +7,9 @@ they add up. Kept in `.storage` (removed with the entry):
   not kept: GRID_CURRENT pushes bring it (the coordinator asks once if no push comes);
 - the charge cards, read again after `CARDS_REREAD` (the list action and a card an action
   names but the list lacks read them at once);
-- the account figures the app API reads (CO2, trees, the subscription), once a day.
+- the account figures the app API reads (CO2, trees, the subscription), once a day;
+- the charge points whose app list lacks the capacity tariff setting: their switch is not
+  created at a restart only to be removed again when the list is read.
 Stored card entries and grid statuses are written in the server's own shape and read back
 with the client's parser: one reading of the wire format.
 """
@@ -79,6 +81,7 @@ class AccountMemory:
         self._grids: dict[str, tuple[GridStatus, datetime]] = {}
         self._cards: tuple[ChargeCards, datetime] | None = None
         self.figures: AccountFigures | None = None
+        self.no_capacity_tariff: frozenset[str] = frozenset()
 
     async def async_load(self) -> None:
         """Read the store once; anything unreadable in it is simply read from the server."""
@@ -91,6 +94,7 @@ class AccountMemory:
         except (AttributeError, KeyError, TypeError, ValueError, BlueCurrentError) as err:
             LOGGER.debug("Ignoring unreadable remembered account data: %s", type(err).__name__)
             self.grid_of, self._grids, self._cards, self.figures = {}, {}, None, None
+            self.no_capacity_tariff = frozenset()
 
     def _restore(self, stored: dict[str, Any]) -> None:
         for grid_id, item in (stored.get("grids") or {}).items():
@@ -106,6 +110,9 @@ class AccountMemory:
         if (cards := stored.get("cards")) and (read_at := _time(cards.get("read_at"))):
             frame = {"object": "CHARGE_CARDS", **cards["frame"]}
             self._cards = (ChargeCards.from_dict(frame), read_at)
+        self.no_capacity_tariff = frozenset(
+            str(evse_id) for evse_id in stored.get("no_capacity_tariff") or ()
+        )
         if (figures := stored.get("figures")) and (read_at := _time(figures.get("read_at"))):
             self.figures = AccountFigures(
                 co2=figures.get("co2"),
@@ -149,6 +156,7 @@ class AccountMemory:
                 "grid_of": dict(self.grid_of),
                 "cards": cards,
                 "figures": figures,
+                "no_capacity_tariff": sorted(self.no_capacity_tariff),
             }
         )
 
@@ -200,6 +208,12 @@ class AccountMemory:
         """The account figures were read."""
         self.figures = figures
         self._changed = True
+
+    def remember_no_capacity_tariff(self, evse_ids: frozenset[str]) -> None:
+        """The app list was read: these charge points lack the capacity tariff setting."""
+        if evse_ids != self.no_capacity_tariff:
+            self.no_capacity_tariff = evse_ids
+            self._changed = True
 
     def current_figures(self, now: datetime) -> AccountFigures | None:
         """The account figures, if they were read within `FIGURES_REREAD`."""
