@@ -623,6 +623,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             "requests_sent": client.requests_sent,
             "requests_today": self.requests_today,
             "dropped_messages": client.dropped_messages,
+            "remembered": self.memory.diagnostics(),
         }
 
     @property

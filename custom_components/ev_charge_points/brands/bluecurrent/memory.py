@@ -160,6 +160,19 @@ class AccountMemory:
             }
         )
 
+    def diagnostics(self) -> dict[str, object]:
+        """What is remembered, and when it was read (no card ids or names)."""
+        grid_reads = [read_at for _, read_at in self._grids.values()]
+        return {
+            "grids": len(self._grids),
+            "charge_points_with_grid": len(self.grid_of),
+            "oldest_grid_read": min(grid_reads, default=None),
+            "cards": None if self._cards is None else len(self._cards[0].cards),
+            "cards_read": None if self._cards is None else self._cards[1],
+            "figures_read": None if self.figures is None else self.figures.read_at,
+            "no_capacity_tariff": sorted(self.no_capacity_tariff),
+        }
+
     # --- grids ---------------------------------------------------------------------------------
 
     def remembered_grids(self) -> dict[str, GridStatus]:
