@@ -91,11 +91,15 @@ class Candidate:
 
     `other_start` is a different later start seen once since: one bad frame with a start of
     its own neither replaces the evidence nor is lost if it turns out to be the real one.
+    `energy_kwh` at `seen_at`: what the last frame with `start` showed, the new session's own
+    energy (counted, within the bound, once the boundary is confirmed).
     """
 
     start: datetime | None = None
     reset: bool = False
     other_start: datetime | None = None
+    energy_kwh: float | None = None
+    seen_at: datetime | None = None
 
     @property
     def starts(self) -> tuple[datetime, ...]:
@@ -152,6 +156,8 @@ class MeterState:
                 "start": _iso(candidate.start),
                 "reset": candidate.reset,
                 "other_start": _iso(candidate.other_start),
+                "energy_kwh": candidate.energy_kwh,
+                "seen_at": _iso(candidate.seen_at),
             },
             "shown_start": _iso(self.shown_start),
             "shown_stop": _iso(self.shown_stop),
@@ -227,10 +233,13 @@ class MeterState:
         if (raw := data["candidate"]) is not None:
             if not isinstance(raw["reset"], bool):
                 return None
+            energy = raw.get("energy_kwh")  # absent in states of earlier versions
             candidate = Candidate(
                 start=_time(raw["start"]),
                 reset=raw["reset"],
                 other_start=_time(raw["other_start"]),
+                energy_kwh=None if energy is None else _kwh(energy),
+                seen_at=_time(raw.get("seen_at")),
             )
         seen = None
         if (raw := data["last_frame"]) is not None:
@@ -489,7 +498,7 @@ class _Step:
                 self._relabel(later)  # the running session's start was corrected
         elif reset or later is not None:
             # One frame is not evidence: remember it and count nothing until the next one.
-            self.candidate = _remember(candidate, later, reset=reset)
+            self.candidate = _remember(candidate, later, reset=reset, frame=frame)
             return
         elif (
             frame.start is None
@@ -568,7 +577,8 @@ class _Step:
         return None
 
     def _new_session(self, start: datetime | None) -> None:
-        old = self._counted()
+        old, evidence = self._counted(), self.candidate
+        announced = start
         if start is not None:
             # It began after the old session's last growth, which decides an ambiguous reading.
             start = self._reading_after(start, old.counted_at)
@@ -587,35 +597,63 @@ class _Step:
             opened_after=self.before.shown_stop,
         )
         self.candidate = None
+        if (
+            evidence is not None
+            and announced is not None
+            and evidence.start == announced
+            and evidence.energy_kwh is not None
+            and evidence.seen_at is not None
+        ):
+            # The frame that announced the session showed its energy: count it (bounded), so
+            # a bad frame that confirms the boundary (a dip) does not hold the session back.
+            self._grow_to(evidence.energy_kwh, evidence.seen_at)
         if start is not None:
             self.shown_start = _latest(self.shown_start, start)
             self._note_stop()
 
     def _grow(self) -> None:
-        session, frame = self._counted(), self.frame
-        if frame.energy is None or frame.energy <= session.counted_kwh:
+        if self.frame.energy is not None:
+            self._grow_to(self.frame.energy, self.frame.at)
+
+    def _grow_to(self, energy: float, at: datetime) -> None:
+        """Count the growth to `energy`, shown at `at`, if the bound allows it."""
+        session = self._counted()
+        if energy <= session.counted_kwh or at < session.counted_at:
             return
-        growth = frame.energy - session.counted_kwh
-        if growth <= frame.budget_kwh(session.counted_at):
+        growth = energy - session.counted_kwh
+        if growth <= self.frame.power_kw * (at - session.counted_at).total_seconds() / 3600:
             self.total += growth
-            self.session = replace(session, counted_kwh=frame.energy, counted_at=frame.at)
+            self.session = replace(session, counted_kwh=energy, counted_at=at)
 
     def _counted(self) -> CountedSession:
         assert self.session is not None  # noqa: S101 - only called with a session
         return self.session
 
 
-def _remember(candidate: Candidate | None, later: datetime | None, *, reset: bool) -> Candidate:
+def _remember(
+    candidate: Candidate | None, later: datetime | None, *, reset: bool, frame: _Frame
+) -> Candidate:
     """The evidence after one more frame that shows a reset or a later start."""
-    if candidate is None:
-        return Candidate(start=later, reset=reset)
     if later is None:  # a reset without a start of its own: the new session's is unknown
-        return Candidate(reset=reset, other_start=candidate.start or candidate.other_start)
+        other = None if candidate is None else candidate.start or candidate.other_start
+        return Candidate(reset=reset, other_start=other)
+    # What this frame shows of the session that starts at `later`.
+    energy, at = (None, None) if frame.energy is None else (frame.energy, frame.at)
+    if candidate is None:
+        return Candidate(start=later, reset=reset, energy_kwh=energy, seen_at=at)
     if later == candidate.start or candidate.start is None:
         # The same session again, or its start after a reset that carried none (the quirk).
-        return replace(candidate, start=later, reset=reset or candidate.reset)
+        return replace(
+            candidate,
+            start=later,
+            reset=reset or candidate.reset,
+            energy_kwh=energy,
+            seen_at=at,
+        )
     if reset or later == candidate.other_start:
-        return Candidate(start=later, reset=reset, other_start=candidate.start)
+        return Candidate(
+            start=later, reset=reset, other_start=candidate.start, energy_kwh=energy, seen_at=at
+        )
     return replace(candidate, other_start=later)
 
 
