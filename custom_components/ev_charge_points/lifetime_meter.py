@@ -323,9 +323,11 @@ class LifetimeMeter:
     A frame with an unconfirmed later start counts nothing, nor does a frame without a
     start after it whose energy the later start's session could have reached. The same
     later start twice with growth that (d) cannot explain is the running session's
-    corrected start. A new session counts from zero; its start is the later start that
-    announced it, or (a reset carrying the old start: a server quirk) the first later start
-    its energy fits after. Starts and stops of the repeated autumn hour of the server's
+    corrected start. A new session counts from zero, and counts (within the bound) what the
+    frame that announced its start showed, then the confirming frame; its start is the later
+    start that announced it, or (a reset carrying the old start: a server quirk) the first
+    later start its energy fits after. Its bound counts from the old session's last count or
+    its own start, whichever is earlier. Starts and stops of the repeated autumn hour of the server's
     zone are also tried at their second reading.
     (3) Late frames: after a boundary, a frame with the closed session's start (at either
     reading) is ignored, unless the new session's start is still unknown and the energy is
