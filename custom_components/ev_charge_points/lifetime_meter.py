@@ -327,8 +327,8 @@ class LifetimeMeter:
     frame that announced its start showed, then the confirming frame; its start is the later
     start that announced it, or (a reset carrying the old start: a server quirk) the first
     later start its energy fits after. Its bound counts from the old session's last count or
-    its own start, whichever is earlier. Starts and stops of the repeated autumn hour of the server's
-    zone are also tried at their second reading.
+    its own start, whichever is earlier. Starts and stops of the repeated autumn hour of the
+    server's zone are also tried at their second reading.
     (3) Late frames: after a boundary, a frame with the closed session's start (at either
     reading) is ignored, unless the new session's start is still unknown and the energy is
     below the closed session's final value (the quirk frame itself). A frame with the same
