@@ -205,6 +205,8 @@ async def test_unreadable_memory_is_read_from_the_server(
             "grids": {GRID: {"read_at": "yesterday", "status": "x"}},
             "grid_of": ["BCU101"],
             "cards": {"read_at": 5},
+            # read "now", but not numbers: read again rather than shown as a sensor's value
+            "figures": {"read_at": dt_util.utcnow().isoformat(), "co2": "lots", "trees": 1.5},
         },
     }
     await setup_entry(hass, entry)
@@ -212,6 +214,23 @@ async def test_unreadable_memory_is_read_from_the_server(
     assert coordinator.data.grids[GRID].max_installed is not None
     assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS)
     assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 1
+    assert _app_commands(simulator, "GET_SUSTAINABILITY_STATUS") == 1
+    assert float(state_of(hass, _entity_id(hass, "co2_saved"))) > 0
+
+
+async def test_read_times_in_the_future_are_not_trusted(
+    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
+) -> None:
+    """A clock that was wrong when a part was read must not keep it from being read again."""
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    _age(hass_storage, entry, "grids", -30)
+    _age(hass_storage, entry, "cards", -30)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS) + 1
+    assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 2
 
 
 async def test_a_charge_point_that_leaves_is_forgotten(

@@ -16,8 +16,9 @@ with the client's parser: one reading of the wire format.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.util import dt as dt_util
@@ -28,6 +29,7 @@ from custom_components.ev_charge_points.api.bluecurrent import (
     GridStatus,
 )
 from custom_components.ev_charge_points.const import LOGGER
+from custom_components.ev_charge_points.lifetime_meter import CLOCK_SKEW
 from custom_components.ev_charge_points.stores import entry_store
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ MEMORY_STORE: Final = "bluecurrent"
 GRID_REREAD: Final = timedelta(days=7)
 CARDS_REREAD: Final = timedelta(days=1)
 FIGURES_REREAD: Final = timedelta(days=1)
+LONG_AGO: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +64,20 @@ def _card_entry(card: ChargeCard) -> dict[str, Any]:
 
 
 def _time(value: object) -> datetime | None:
+    """A stored read time (None if unreadable); one in the future (a wrong clock) is long ago."""
     if not isinstance(value, str):
         return None
     try:
-        return dt_util.as_utc(datetime.fromisoformat(value))
+        moment = dt_util.as_utc(datetime.fromisoformat(value))
     except ValueError:
         return None
+    return LONG_AGO if moment > dt_util.utcnow() + CLOCK_SKEW else moment
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 class AccountMemory:
@@ -114,12 +125,14 @@ class AccountMemory:
             str(evse_id) for evse_id in stored.get("no_capacity_tariff") or ()
         )
         if (figures := stored.get("figures")) and (read_at := _time(figures.get("read_at"))):
-            self.figures = AccountFigures(
-                co2=figures.get("co2"),
-                trees=figures.get("trees"),
-                subscriptions=tuple(figures.get("subscriptions") or ()),
-                read_at=read_at,
-            )
+            co2, trees = _number(figures.get("co2")), _number(figures.get("trees"))
+            if co2 is not None and trees is not None and trees.is_integer():
+                self.figures = AccountFigures(
+                    co2=co2,
+                    trees=int(trees),
+                    subscriptions=tuple(str(c) for c in figures.get("subscriptions") or ()),
+                    read_at=read_at,
+                )
 
     async def async_save(self) -> None:
         """Write what is remembered now, if anything changed since the last write."""
