@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -171,27 +172,32 @@ def _age(hass_storage: dict[str, Any], entry: MockConfigEntry, part: str, days: 
         data[part]["read_at"] = moment
 
 
+@pytest.mark.parametrize(
+    ("grid_age", "card_age", "reads_again"),
+    [
+        (6, 0.5, False),  # grids within a week, cards within a day: nothing read
+        (8, 1.5, True),  # older: read again
+        (-30, -30, True),  # read "in the future" (a wrong clock): not trusted
+    ],
+)
 async def test_grids_are_read_again_after_a_week_and_cards_after_a_day(
-    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    simulator: BlueCurrentSimulator,
+    grid_age: float,
+    card_age: float,
+    reads_again: bool,
 ) -> None:
     entry = make_entry(simulator)
     await setup_entry(hass, entry)
     assert await hass.config_entries.async_unload(entry.entry_id)
-    _age(hass_storage, entry, "grids", 6)
-    _age(hass_storage, entry, "cards", 0.5)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS)
-    assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 1
-
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    _age(hass_storage, entry, "grids", 8)
-    _age(hass_storage, entry, "cards", 1.5)
+    _age(hass_storage, entry, "grids", grid_age)
+    _age(hass_storage, entry, "cards", card_age)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     # One point per grid, not every point on it.
-    assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS) + 1
-    assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 2
+    assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS) + reads_again
+    assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 1 + reads_again
 
 
 async def test_unreadable_memory_is_read_from_the_server(
@@ -216,21 +222,6 @@ async def test_unreadable_memory_is_read_from_the_server(
     assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 1
     assert _app_commands(simulator, "GET_SUSTAINABILITY_STATUS") == 1
     assert float(state_of(hass, _entity_id(hass, "co2_saved"))) > 0
-
-
-async def test_read_times_in_the_future_are_not_trusted(
-    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
-) -> None:
-    """A clock that was wrong when a part was read must not keep it from being read again."""
-    entry = make_entry(simulator)
-    await setup_entry(hass, entry)
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    _age(hass_storage, entry, "grids", -30)
-    _age(hass_storage, entry, "cards", -30)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS) + 1
-    assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 2
 
 
 async def test_a_charge_point_that_leaves_is_forgotten(
