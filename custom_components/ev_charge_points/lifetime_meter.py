@@ -328,7 +328,8 @@ class LifetimeMeter:
     start that announced it, or (a reset carrying the old start: a server quirk) the first
     later start its energy fits after. Its bound counts from the old session's last count or
     its own start, whichever is earlier. Starts and stops of the repeated autumn hour of the
-    server's zone are also tried at their second reading.
+    server's zone are also tried at their second reading; a new session's start is read so
+    that it lies after the old session's last count and the last stop shown.
     (3) Late frames: after a boundary, a frame with the closed session's start (at either
     reading) is ignored, unless the new session's start is still unknown and the energy is
     below the closed session's final value (the quirk frame itself). A frame with the same
@@ -582,8 +583,12 @@ class _Step:
         old, evidence = self._counted(), self.candidate
         announced = start
         if start is not None:
-            # It began after the old session's last growth, which decides an ambiguous reading.
-            start = self._reading_after(start, old.counted_at)
+            # It began after the old session's last growth and after the last stop shown,
+            # which decide an ambiguous reading (the repeated autumn hour).
+            stop = self.before.shown_stop
+            start = self._reading_after(
+                start, old.counted_at if stop is None else max(old.counted_at, stop)
+            )
         if not old.ended:
             self.ended += 1
         if old.start is not None:

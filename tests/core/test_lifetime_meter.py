@@ -638,6 +638,16 @@ def send_bad_frame(
         (10, [1.0, 1.0], True, ["dip"], False),
     ]
 )
+# Found by hypothesis: the next session starts in the repeated autumn hour right after a
+# session whose stop came; read at its first reading, its start lay before that stop, and the
+# old stop ended the new session at once (a second session_ended).
+@example(
+    sessions=[
+        (59, [1.0, 1.0], False, [], False),
+        (10, [1.0, 1.0], False, [], True),
+        (59, [1.0, 1.0], False, [], False),
+    ]
+)
 def test_property_real_sessions_among_bad_frames_are_counted_exactly(
     sessions: list[tuple[int, list[float], bool, list[str], bool]],
 ) -> None:
