@@ -25,6 +25,7 @@ from .helpers import (
     ha_commands,
     make_entry,
     reconnect,
+    settle,
     setup_entry,
     state_of,
     wait_for,
@@ -130,7 +131,7 @@ async def test_after_a_restart_the_grid_load_comes_from_the_push(
 
     # The push came: nothing is read after the wait either.
     fire(hass, GRID_PUSH_WAIT.total_seconds() + 1)
-    await hass.async_block_till_done()
+    await settle(hass, 0.5)  # a read would be sent and answered well within this
     assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS)
 
 
@@ -157,6 +158,26 @@ async def test_a_reconnect_does_not_show_the_old_grid_load_as_live(
 
     await reconnect(hass, simulator, coordinator, delays)
     assert state_of(hass, phase_1) == STATE_UNKNOWN
+    await simulator.push_grid(GRID)
+    await wait_for(hass, lambda: state_of(hass, phase_1) != STATE_UNKNOWN)
+
+
+async def test_a_grid_that_pushes_is_not_read_after_a_reconnect(
+    hass: HomeAssistant, simulator: BlueCurrentSimulator, delays: list[float]
+) -> None:
+    """It pushed before: its next push brings the load; a read would cost a request each time."""
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    coordinator = coordinator_of(entry)
+    await simulator.push_grid(GRID)
+    await wait_for(hass, lambda: GRID in coordinator._grids_pushing)  # the push arrived
+    phase_1 = _entity_id(hass, f"{GRID}_grid_current_phase_1")
+    await reconnect(hass, simulator, coordinator, delays)
+    assert state_of(hass, phase_1) == STATE_UNKNOWN
+
+    fire(hass, GRID_PUSH_WAIT.total_seconds() + 1)
+    await settle(hass, 0.5)  # a read would be sent and answered well within this
+    assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS)  # setup's only
     await simulator.push_grid(GRID)
     await wait_for(hass, lambda: state_of(hass, phase_1) != STATE_UNKNOWN)
 

@@ -20,8 +20,8 @@ def entry_title(customer_id: str) -> str:
 CHARGE_POINTS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 
 # Grid loads come as GRID_CURRENT pushes (their interval is unknown, protocol §8): a grid
-# that sent none this long after a connect has its status read once.
-GRID_PUSH_WAIT: Final = timedelta(seconds=90)
+# that sent none this long after a connect, and never pushed before, has its status read once.
+GRID_PUSH_WAIT: Final = timedelta(minutes=5)
 
 ISSUE_REQUEST_LIMIT: Final = "request_limit_reached"
 # If the first attempt after the daily reset is still refused (the server's day ends later

@@ -108,8 +108,10 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._points: dict[str, PointState] = {}
         self._grids: dict[str, GridStatus] = {}
         self._grid_of: dict[str, str] = {}
-        # Grids whose load arrived on this connection; the others are read after a wait.
+        # Grids whose load arrived on this connection; the others are read after a wait,
+        # unless they pushed before (in this run): the server pushes them, the push will come.
         self._grids_heard: set[str] = set()
+        self._grids_pushing: set[str] = set()
         self._cancel_grid_wait: CALLBACK_TYPE | None = None
         # Grids, cards and account figures kept between restarts (requests saved).
         self.memory = AccountMemory(hass, entry.entry_id)
@@ -430,10 +432,18 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         self._cancel_grid_wait = async_call_later(self.hass, GRID_PUSH_WAIT, _waited)
 
     async def _async_read_silent_grids(self) -> None:
-        """Read the status of each grid that sent no load since the connect (one point each)."""
+        """Read each grid that sent no load since the connect and never pushed (one point each).
+
+        A grid that pushed before in this run is left to its next push: reading it after
+        every reconnect would cost a request per grid each time.
+        """
         targets: dict[str, str] = {}
         for evse_id, grid_id in self._grid_of.items():
-            if grid_id not in self._grids_heard and evse_id not in self._withheld:
+            if (
+                grid_id not in self._grids_heard
+                and grid_id not in self._grids_pushing
+                and evse_id not in self._withheld
+            ):
                 targets.setdefault(grid_id, evse_id)
         for evse_id in targets.values():
             try:
@@ -559,6 +569,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
             return
         self._grids[grid_id] = replace(grid, currents=message.currents)
         self._grids_heard.add(grid_id)
+        self._grids_pushing.add(grid_id)
         self._async_publish_grid_status(grid_id)
 
     @callback
