@@ -232,8 +232,6 @@ async def test_unreadable_memory_is_read_from_the_server(
             "grids": {GRID: {"read_at": "yesterday", "status": "x"}},
             "grid_of": ["BCU101"],
             "cards": {"read_at": 5},
-            # read "now", but not numbers: read again rather than shown as a sensor's value
-            "figures": {"read_at": dt_util.utcnow().isoformat(), "co2": "lots", "trees": 1.5},
         },
     }
     await setup_entry(hass, entry)
@@ -241,8 +239,22 @@ async def test_unreadable_memory_is_read_from_the_server(
     assert coordinator.data.grids[GRID].max_installed is not None
     assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS)
     assert len(ha_commands(simulator, "GET_CHARGE_CARDS")) == 1
-    assert _app_commands(simulator, "GET_SUSTAINABILITY_STATUS") == 1
+
+
+async def test_remembered_figures_that_are_not_numbers_are_read_again(
+    hass: HomeAssistant, hass_storage: dict[str, Any], simulator: BlueCurrentSimulator
+) -> None:
+    """Read "now", but not numbers: read again rather than shown as a sensor's value."""
+    entry = make_entry(simulator)
+    await setup_entry(hass, entry)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    figures = hass_storage[_store_key(entry)]["data"]["figures"]
+    figures.update(co2="lots", trees=1.5)
+    await _restart(hass, entry)
+
+    assert _app_commands(simulator, "GET_SUSTAINABILITY_STATUS") == 2
     assert float(state_of(hass, _entity_id(hass, "co2_saved"))) > 0
+    assert len(ha_commands(simulator, "GET_GRID_STATUS")) == len(POINTS)  # the rest is kept
 
 
 async def test_a_charge_point_that_leaves_is_forgotten(
