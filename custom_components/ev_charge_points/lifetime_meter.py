@@ -296,9 +296,10 @@ class _Frame:
     power_kw: float
     zone: tzinfo | None
 
-    def budget_kwh(self, since: datetime) -> float:
-        """The most the charge point could have delivered between `since` and this frame."""
-        return self.power_kw * max((self.at - since).total_seconds(), 0.0) / 3600
+    def budget_kwh(self, since: datetime, until: datetime | None = None) -> float:
+        """The most the charge point could deliver from `since` to `until` (this frame)."""
+        end = self.at if until is None else until
+        return self.power_kw * max((end - since).total_seconds(), 0.0) / 3600
 
 
 class LifetimeMeter:
@@ -625,10 +626,10 @@ class _Step:
     def _grow_to(self, energy: float, at: datetime) -> None:
         """Count the growth to `energy`, shown at `at`, if the bound allows it."""
         session = self._counted()
-        if energy <= session.counted_kwh or at < session.counted_at:
+        if energy <= session.counted_kwh:
             return
         growth = energy - session.counted_kwh
-        if growth <= self.frame.power_kw * (at - session.counted_at).total_seconds() / 3600:
+        if growth <= self.frame.budget_kwh(session.counted_at, at):
             self.total += growth
             self.session = replace(session, counted_kwh=energy, counted_at=at)
 

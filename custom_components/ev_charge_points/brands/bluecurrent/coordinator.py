@@ -395,9 +395,7 @@ class BlueCurrentCoordinator(  # type: ignore[misc]
         if evse_id in self._grid_of or (grid_id := self.memory.grid_of.get(evse_id)) is None:
             return
         self._grid_of[evse_id] = grid_id
-        if grid_id not in self._grids and (
-            remembered := self.memory.remembered_grids().get(grid_id)
-        ):
+        if grid_id not in self._grids and (remembered := self.memory.remembered_grid(grid_id)):
             self._grids[grid_id] = remembered
             self._async_publish_grid_status(grid_id)
 

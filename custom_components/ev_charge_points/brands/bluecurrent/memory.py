@@ -188,9 +188,10 @@ class AccountMemory:
 
     # --- grids ---------------------------------------------------------------------------------
 
-    def remembered_grids(self) -> dict[str, GridStatus]:
-        """Every remembered grid, without its load (the next push brings it)."""
-        return {grid_id: status for grid_id, (status, _) in self._grids.items()}
+    def remembered_grid(self, grid_id: str) -> GridStatus | None:
+        """A remembered grid, without its load (the next push brings it)."""
+        known = self._grids.get(grid_id)
+        return None if known is None else known[0]
 
     def grid_is_current(self, grid_id: str, now: datetime) -> bool:
         """Whether the grid's maximum was read within `GRID_REREAD`."""
