@@ -33,6 +33,8 @@ from custom_components.ev_charge_points.lifetime_meter import CLOCK_SKEW
 from custom_components.ev_charge_points.stores import entry_store
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from homeassistant.core import HomeAssistant
 
     from custom_components.ev_charge_points.api.bluecurrent import ChargeCard
@@ -53,6 +55,19 @@ class AccountFigures:
     trees: int | None
     subscriptions: tuple[str, ...]
     read_at: datetime
+
+    @classmethod
+    def read(
+        cls, co2: object, trees: object, subscriptions: Iterable[object], read_at: datetime
+    ) -> AccountFigures:
+        """The figures from what the server sent or the store kept (not numbers: None)."""
+        tree_count = _number(trees)
+        return cls(
+            co2=_number(co2),
+            trees=None if tree_count is None or not tree_count.is_integer() else int(tree_count),
+            subscriptions=tuple(sorted({str(code) for code in subscriptions if code})),
+            read_at=read_at,
+        )
 
 
 def _card_entry(card: ChargeCard) -> dict[str, Any]:
@@ -125,14 +140,14 @@ class AccountMemory:
             str(evse_id) for evse_id in stored.get("no_capacity_tariff") or ()
         )
         if (figures := stored.get("figures")) and (read_at := _time(figures.get("read_at"))):
-            co2, trees = _number(figures.get("co2")), _number(figures.get("trees"))
-            if co2 is not None and trees is not None and trees.is_integer():
-                self.figures = AccountFigures(
-                    co2=co2,
-                    trees=int(trees),
-                    subscriptions=tuple(str(c) for c in figures.get("subscriptions") or ()),
-                    read_at=read_at,
-                )
+            kept = AccountFigures.read(
+                figures.get("co2"),
+                figures.get("trees"),
+                figures.get("subscriptions") or (),
+                read_at,
+            )
+            if kept.co2 is not None and kept.trees is not None:
+                self.figures = kept
 
     async def async_save(self) -> None:
         """Write what is remembered now, if anything changed since the last write."""

@@ -59,11 +59,6 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def _whole(value: object) -> int | None:
-    number = _number(value)
-    return None if number is None or not number.is_integer() else int(number)
-
-
 def _text(value: object) -> str | None:
     """A non-empty text (a number is written out, as ids may come as either)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
@@ -221,15 +216,11 @@ class BlueCurrentSessionSource:
             LOGGER.debug("Account figures not read: %s", type(err).__name__)
             return
         memory.remember_figures(
-            AccountFigures(
-                co2=_number(sustainability.get("co2")),
-                trees=_whole(sustainability.get("trees")),
-                subscriptions=tuple(
-                    sorted(
-                        {str(code) for c in self.contracts if (code := c.get("subscription_type"))}
-                    )
-                ),
-                read_at=dt_util.utcnow(),
+            AccountFigures.read(
+                sustainability.get("co2"),
+                sustainability.get("trees"),
+                (c.get("subscription_type") for c in self.contracts),
+                dt_util.utcnow(),
             )
         )
         await memory.async_save()
